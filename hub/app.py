@@ -1,0 +1,147 @@
+"""The Gradio app: one tab per plugin, each built inside its own error boundary, plus a
+Plugins status tab. A plugin that fails to import, load its weights or build its tab shows
+the error in its own tab; every other tab keeps working."""
+
+from __future__ import annotations
+
+import html
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+import torch
+
+from hub.device import pick_device
+from hub.plugin import Plugin
+from hub.registry import PluginRecord
+from hub.store import ModelStore
+from hub.weights import LoadedWeights, WeightsError
+
+MAX_UPLOAD = "20mb"
+STATUS_HEADERS = ["plugin", "variant", "source", "weights", "sha256", "device", "load s", "state"]
+
+
+@dataclass
+class PluginContext:
+    """The `hub.plugin.TabContext` handed to a plugin's ``build_tab``."""
+
+    plugin: Plugin
+    store: ModelStore
+    open_handlers: list[tuple[Callable[..., Any], Any, Any]] = field(default_factory=list)
+
+    def on_open(self, fn: Callable[..., Any], inputs: Any, outputs: Any) -> None:
+        self.open_handlers.append((fn, inputs, outputs))
+
+    def model(self, variant: str | None = None) -> LoadedWeights:
+        """The loaded variant (None: default). Raises ``gr.Error`` with the reason when it
+        cannot be loaded, so handlers can call it directly."""
+        try:
+            return self.store.get(self.plugin.name, variant)
+        except WeightsError as err:
+            raise gr.Error(str(err), title="Weights not available") from err
+
+
+def error_panel(title: str, message: str) -> str:
+    """Markdown for a failure shown inside a tab."""
+    return f"### ⚠️ {title}\n\n<pre style='white-space: pre-wrap'>{html.escape(message)}</pre>"
+
+
+def status_rows(store: ModelStore) -> list[list[str]]:
+    return [[s.plugin, s.variant, s.origin, s.weights, s.sha256[:16], s.device,
+             "" if s.load_seconds is None else f"{s.load_seconds:.3f}", s.state]
+            for s in store.status()]
+
+
+def _plugin_tab(record: PluginRecord, store: ModelStore) -> tuple[gr.Markdown, PluginContext] | None:
+    """Fill the current tab; return the Markdown that shows weight-loading errors and the
+    context the plugin registered its open handlers in, or None for a broken plugin."""
+    if record.plugin is None:
+        gr.Markdown(error_panel(f"The plugin {record.name!r} failed to load", record.error or ""))
+        gr.Markdown(f"Source: {record.origin}. The other tabs are unaffected.")
+        return None
+    plugin = record.plugin
+    gr.Markdown(plugin.description)
+    weights_status = gr.Markdown(visible=False)
+    context = PluginContext(plugin, store)
+    with gr.Column() as body:
+        try:
+            plugin.build_tab(context)
+        except Exception as err:  # noqa: BLE001 - the boundary: any failure stays in this tab
+            body.visible = False
+            gr.Markdown(error_panel(f"Building the {plugin.title!r} tab failed",
+                                    "".join(traceback.format_exception(err, limit=-6))))
+            return None
+    return weights_status, context
+
+
+def _load_default(store: ModelStore, name: str):
+    """Load a plugin's default variant when its tab is first opened; show failures there."""
+    def load():
+        try:
+            store.get(name)
+        except WeightsError as err:
+            return gr.Markdown(error_panel("Weights not available", str(err)), visible=True)
+        return gr.Markdown(visible=False)
+    return load
+
+
+def build_app(records: list[PluginRecord], store: ModelStore) -> gr.Blocks:
+    """Assemble the app from loaded (or broken) plugin records."""
+    with gr.Blocks(title="genhub", analytics_enabled=False) as demo:
+        gr.Markdown("# genhub\nGenerative-model demos, one tab per model family. "
+                    f"Models run on **{store.device}**.")
+        opened: list[tuple[gr.Tab, gr.Markdown, PluginContext]] = []
+        with gr.Tabs():
+            for record in records:
+                with gr.Tab(record.title, id=record.name) as tab:
+                    built = _plugin_tab(record, store)
+                if built is not None:
+                    opened.append((tab, *built))
+            with gr.Tab("Plugins", id="plugins") as status_tab:
+                gr.Markdown("Every plugin the hub found, where it came from, where its weights "
+                            "came from, and whether it works. Models load on first use of their tab.")
+                table = gr.Dataframe(headers=STATUS_HEADERS, value=status_rows(store), interactive=False,
+                                     wrap=True)
+                refresh = gr.Button("Refresh")
+        refresh.click(lambda: status_rows(store), outputs=table, api_name="plugin_status")
+        status_tab.select(lambda: status_rows(store), outputs=table, api_visibility="private")
+        for index, (tab, weights_status, context) in enumerate(opened):
+            triggers = [tab.select, demo.load] if index == 0 else [tab.select]
+            event = gr.on(triggers, _load_default(store, context.plugin.name), outputs=weights_status,
+                          api_visibility="private")
+            for fn, inputs, outputs in context.open_handlers:
+                event = event.then(fn, inputs, outputs, api_visibility="private")
+    return demo
+
+
+def create(records: list[PluginRecord], *, device: str | torch.device | None = None,
+           weights_dir: Path | None = None, preload: bool = False) -> tuple[gr.Blocks, ModelStore]:
+    """Build the store and the app (without launching it)."""
+    store = ModelStore(records, pick_device(str(device) if device else None), weights_dir)
+    if preload:
+        started = time.perf_counter()
+        store.preload()
+        print(f"preloaded {len(store.status())} variant(s) in {time.perf_counter() - started:.2f} s")
+    return build_app(records, store), store
+
+
+def launch(demo: gr.Blocks, *, host: str = "127.0.0.1", port: int = 7860, share: bool = False,
+           block: bool = True) -> None:
+    demo.queue(default_concurrency_limit=4).launch(
+        server_name=host, server_port=port, share=share, max_file_size=MAX_UPLOAD, show_error=True,
+        prevent_thread_lock=not block, footer_links=["api", "gradio"])
+
+
+def serve(records: list[PluginRecord], *, host: str = "127.0.0.1", port: int = 7860,
+          device: str | None = None, weights_dir: Path | None = None, preload: bool = False,
+          share: bool = False) -> None:
+    """Build and serve until interrupted."""
+    for record in records:
+        if record.error:
+            print(f"plugin {record.name!r} failed to load ({record.origin}); its tab shows why")
+    demo, _ = create(records, device=device, weights_dir=weights_dir, preload=preload)
+    launch(demo, host=host, port=port, share=share)

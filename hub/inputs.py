@@ -1,0 +1,43 @@
+"""Checks for values that reach a plugin's handlers from the UI or the API.
+
+Gradio forwards API values largely as sent, so a handler cannot trust a slider to be a
+number in range. These raise ``gr.Error`` with a message naming the field, the value and
+what would be right; Gradio shows it in the UI and returns it to API clients.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import gradio as gr
+
+
+def number(name: str, value: Any, lo: float, hi: float, *, integer: bool = False) -> float:
+    """``value`` as a finite float (or int) in [lo, hi], else gr.Error."""
+    kind = "a whole number" if integer else "a number"
+    if isinstance(value, bool) or value is None or value == "":
+        raise gr.Error(f"{name} must be {kind} between {lo:g} and {hi:g}; got {value!r}")
+    try:
+        number_ = float(value)
+    except (TypeError, ValueError):
+        raise gr.Error(f"{name} must be {kind} between {lo:g} and {hi:g}; got {value!r}") from None
+    if not math.isfinite(number_) or not lo <= number_ <= hi:
+        raise gr.Error(f"{name} must be {kind} between {lo:g} and {hi:g}; got {value!r}")
+    if integer:
+        if number_ != int(number_):
+            raise gr.Error(f"{name} must be a whole number between {lo:g} and {hi:g}; got {value!r}")
+        return int(number_)
+    return number_
+
+
+def integer(name: str, value: Any, lo: int, hi: int) -> int:
+    return int(number(name, value, lo, hi, integer=True))
+
+
+def choice(name: str, value: Any, allowed: Sequence[str]) -> str:
+    """``value`` if it is one of ``allowed``, else gr.Error listing them."""
+    if value not in allowed:
+        raise gr.Error(f"{name} must be one of {', '.join(map(str, allowed))}; got {value!r}")
+    return value

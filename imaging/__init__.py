@@ -1,0 +1,1 @@
+"""Image helpers shared by the image plugins: grids, safe reading of uploads, digit framing."""

@@ -1,0 +1,42 @@
+"""VAE latent explorer: a variational autoencoder on MNIST with a 2-D and a 32-D variant."""
+
+from __future__ import annotations
+
+from hub.plugin import Plugin, SampleOption, TabContext, WeightsSpec
+from plugins.vae.model import VAE
+from plugins.vae.sample import sample
+from plugins.vae.train import RECIPES, train
+
+
+def build_tab(context: TabContext) -> None:
+    # Imported on use so that training and the CLI never pay for importing gradio.
+    from plugins.vae.ui import build_tab as build
+
+    build(context)
+
+
+PLUGIN = Plugin(
+    name="vae",
+    title="VAE latent explorer",
+    description=(
+        "A variational autoencoder trained on MNIST digits: encoder q(z|x), reparameterized "
+        "z = μ + σ·ε, Bernoulli decoder p(x|z), trained on reconstruction BCE + KL to N(0, I). "
+        "Click the latent map to decode a point, draw a digit to see where it lands."
+    ),
+    variants=(
+        WeightsSpec(variant="mnist-2d", repo_id="genhub/vae-mnist-2d", revision="v1",
+                    sha256="032d0c3c2c19be4ac7379ecd20409e4ee9ad21e52ce7c9c14ad50a8b03f1f6fb",
+                    summary=RECIPES["mnist-2d"].summary),
+        WeightsSpec(variant="mnist-32d", repo_id="genhub/vae-mnist-32d", revision="v1",
+                    sha256="c7a4eb5b735b24ed3e84c93392e6160b8b72418ea29f655e3c882ce0048d237f",
+                    summary=RECIPES["mnist-32d"].summary),
+    ),
+    build_model=lambda model_config: VAE(**model_config),
+    train=train,
+    sample=sample,
+    build_tab=build_tab,
+    sample_options=(
+        SampleOption("temperature", float, 1.0, "std of the prior draw z ~ N(0, t²·I)"),
+        SampleOption("z", str, "", "decode this latent point instead, e.g. 0.5,-1.2"),
+    ),
+)

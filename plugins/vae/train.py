@@ -1,0 +1,124 @@
+"""Train a VAE variant on MNIST: dynamic binarization, KL warm-up, test ELBO each epoch."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from hub.plugin import SampleRequest, TrainRequest
+from hub.weights import save_weights
+from imaging.grid import grid_image
+from plugins.vae.card import write_card
+from plugins.vae.model import VAE, negative_elbo
+from training.data import DIGITS, load_idx_dataset
+from training.loop import FitConfig, fit
+
+
+@dataclass(frozen=True)
+class VariantRecipe:
+    """Architecture and training defaults of one released variant."""
+
+    model: dict[str, Any]
+    epochs: int
+    batch_size: int = 128
+    lr: float = 1e-3
+    kl_warmup_epochs: float = 0.0
+    """β rises linearly 0 -> 1 over this many epochs. Off for the shipped variants: with the
+    conv model it let the encoder spend ~200 nats of KL early, and annealing that away left
+    most latent dimensions unused (test −ELBO 118 vs ~90 without)."""
+    lr_schedule: str = "cosine"
+    summary: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+RECIPES = {
+    "mnist-2d": VariantRecipe(
+        model={"latent_dim": 2, "architecture": "mlp", "hidden_dims": [512, 512]},
+        epochs=60, kl_warmup_epochs=0.0,
+        summary="2-D latent, MLP encoder/decoder (the latent map)"),
+    "mnist-32d": VariantRecipe(
+        model={"latent_dim": 32, "architecture": "conv", "channels": 64, "hidden_dim": 512},
+        epochs=180, batch_size=256, lr=1.5e-3,
+        summary="32-D latent, convolutional encoder/decoder (quality)"),
+}
+
+DATA_FACTS = {
+    "dataset": "mnist",
+    "image_size": 28,
+    "channels": 1,
+    "value_range": [0.0, 1.0],
+    "classes": list(DIGITS),
+    "binarization": "dynamic: x ~ Bernoulli(pixel / 255), resampled every batch",
+    "test_binarization": "one fixed Bernoulli(pixel / 255) draw of the 10,000 test images, seed 0",
+    "description": "MNIST (LeCun, Cortes & Burges; CC BY-SA 3.0): the 60,000 training digits, "
+                   "dynamically binarized; metrics on the 10,000 test digits binarized once with seed 0.",
+}
+
+
+def binarize_fixed(images: torch.Tensor, seed: int = 0) -> torch.Tensor:
+    """uint8 (N, 28, 28) -> float (N, 1, 28, 28) in {0, 1}, one seeded Bernoulli draw."""
+    x = images.float().div(255).unsqueeze(1)
+    return torch.bernoulli(x, generator=torch.Generator().manual_seed(seed))
+
+
+def train(request: TrainRequest) -> Path:
+    """Train ``request.variant`` and write its weights folder to ``request.out_dir``."""
+    if request.variant not in RECIPES:
+        raise ValueError(f"unknown VAE variant {request.variant!r}; known: {', '.join(RECIPES)}")
+    recipe = RECIPES[request.variant]
+    images, _ = load_idx_dataset("mnist", "train", request.data_dir, request.train_limit)
+    test_images, _ = load_idx_dataset("mnist", "test", request.data_dir,
+                                      None if request.train_limit is None else max(256, request.train_limit // 6))
+    train_x = images.float().div(255).unsqueeze(1)          # (N, 1, 28, 28) in [0, 1]
+    test_x = binarize_fixed(test_images)
+    config = FitConfig(epochs=request.epochs or recipe.epochs, batch_size=request.batch_size or recipe.batch_size,
+                       lr=request.lr or recipe.lr, max_steps=request.max_steps, seed=request.seed,
+                       lr_schedule=recipe.lr_schedule)
+    steps_per_epoch = max(1, len(train_x) // config.batch_size)
+    warmup_steps = recipe.kl_warmup_epochs * steps_per_epoch
+
+    def loss_fn(model: torch.nn.Module, batch: list[torch.Tensor], step: int) -> dict[str, torch.Tensor]:
+        beta = min(1.0, (step + 1) / warmup_steps) if warmup_steps else 1.0
+        return negative_elbo(model, torch.bernoulli(batch[0]), beta)
+
+    def evaluate(model: torch.nn.Module) -> dict[str, float]:
+        torch.manual_seed(0)
+        device = next(model.parameters()).device
+        total = sum(negative_elbo(model, chunk.to(device))["neg_elbo"].item() * len(chunk)
+                    for chunk in test_x.split(1000))
+        return {"neg_elbo": total / len(test_x)}
+
+    torch.manual_seed(request.seed)
+    model = VAE(**recipe.model)
+    started = time.perf_counter()
+    result = fit(model, [train_x], loss_fn, config, request.out_dir, torch.device(request.device),
+                 resume=request.resume, evaluate=evaluate, title=f"vae/{request.variant}")
+    if not result.is_main:
+        return Path(request.out_dir)
+    model = result.model.cpu()
+    test = evaluate(model)
+    full = {
+        "plugin": "vae",
+        "variant": request.variant,
+        "model": recipe.model,
+        "data": DATA_FACTS,
+        "training": {**{k: v for k, v in asdict(config).items() if k != "log_every"},
+                     "kl_warmup_epochs": recipe.kl_warmup_epochs, "steps": result.steps,
+                     "seconds": round(result.seconds, 1), "device": request.device,
+                     "train_examples": len(train_x), "command": request.command,
+                     "wall_seconds": round(time.perf_counter() - started, 1)},
+        "metrics": {"test_neg_elbo_nats": round(test["neg_elbo"], 3)},
+    }
+    out = Path(request.out_dir)
+    sha = save_weights(out, model, full)
+    from plugins.vae.sample import sample
+
+    grid = sample(model, full, SampleRequest(count=64, seed=0))
+    grid_image(grid.data, nrow=8, scale=2).save(out / "samples.png")
+    write_card(out, full, sha)
+    print(f"wrote {out} (sha256 {sha})")
+    return out

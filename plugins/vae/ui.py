@@ -1,0 +1,284 @@
+"""The "VAE latent explorer" tab.
+
+Map coordinates (u, v) pick a latent point: for a 2-D variant z = (u, v); for a higher-
+dimensional one z lies on the plane through three chosen test encodings (see latent_map).
+Every handler validates its inputs and is also an API endpoint (``api_name="vae_..."``).
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import gradio as gr
+import numpy as np
+import torch
+
+from hub import inputs
+from hub.plugin import TabContext
+from imaging.digits import digit_tensor
+from imaging.grid import grid_image, to_pil
+from imaging.uploads import ImageInputError, open_image
+from plugins.vae.latent_map import MapFrame, plane_coordinates, plane_point, render_map, with_marker
+from plugins.vae.sample import decode
+from training.data import load_idx_dataset
+
+MAP_POINTS = 2000
+"""Test digits encoded for the map (the first ones of the MNIST test split)."""
+DEFAULT_ANCHORS = (3, 2, 0)
+"""Test indices of a 0, a 1 and a 7: the default plane of a high-dimensional variant."""
+COORD_LIMIT = 10.0
+DIGIT_SCALE = 8
+
+
+class Explorer:
+    """What the tab computes once and reuses: test digits, their encodings, base maps."""
+
+    def __init__(self, context: TabContext) -> None:
+        self.context = context
+        self.variants = [s.variant for s in context.plugin.variants]
+        self._lock = threading.Lock()
+        self._digits: tuple[torch.Tensor, torch.Tensor] | None = None
+        self._encodings: dict[str, torch.Tensor] = {}
+        self._maps: dict[tuple, np.ndarray] = {}
+
+    def model(self, variant: str):
+        return self.context.model(inputs.choice("variant", variant, self.variants))
+
+    def latent_dim(self, variant: str) -> int:
+        return int(self.model(variant).config["model"]["latent_dim"])
+
+    def test_digits(self) -> tuple[torch.Tensor, torch.Tensor]:
+        """The first MAP_POINTS MNIST test digits (N, 1, 28, 28) in [0, 1] and labels (N,)."""
+        with self._lock:
+            if self._digits is None:
+                try:
+                    images, labels = load_idx_dataset("mnist", "test", limit=MAP_POINTS)
+                except FileNotFoundError as err:
+                    raise gr.Error(f"MNIST test digits are needed for this and were not found: {err}") from err
+                self._digits = (images.float().div(255).unsqueeze(1), labels)
+            return self._digits
+
+    @torch.no_grad()
+    def encodings(self, variant: str) -> torch.Tensor:
+        """μ of q(z|x) for the test digits: (N, d)."""
+        loaded = self.model(variant)
+        if variant not in self._encodings:
+            images, _ = self.test_digits()
+            mus = [loaded.model.encode(chunk.to(loaded.device))[0].cpu() for chunk in images.split(500)]
+            self._encodings[variant] = torch.cat(mus)
+        return self._encodings[variant]
+
+    @torch.no_grad()
+    def encode(self, variant: str, image: torch.Tensor) -> torch.Tensor:
+        """(1, 28, 28) in [0, 1] -> μ (d,)."""
+        loaded = self.model(variant)
+        return loaded.model.encode(image.unsqueeze(0).to(loaded.device))[0][0].cpu()
+
+    def anchors(self, variant: str, a: Any, b: Any, c: Any) -> torch.Tensor:
+        indices = [inputs.integer(f"anchor {n}", v, 0, MAP_POINTS - 1) for n, v in zip("abc", (a, b, c))]
+        if len(set(indices)) < 3:
+            raise gr.Error(f"the three anchors must be different test digits; got {indices}")
+        anchors = self.encodings(variant)[indices]
+        if torch.linalg.matrix_rank(torch.stack([anchors[1] - anchors[0], anchors[2] - anchors[0]])) < 2:
+            raise gr.Error(f"anchors {indices} lie on one line; choose other digits")
+        return anchors
+
+    def frame(self, variant: str) -> MapFrame:
+        return MapFrame(-4.0, 4.0) if self.latent_dim(variant) == 2 else MapFrame(-1.0, 2.0)
+
+    def latent(self, variant: str, u: Any, v: Any, a: Any, b: Any, c: Any) -> torch.Tensor:
+        """Map coordinates -> z (1, d)."""
+        u = inputs.number("u", u, -COORD_LIMIT, COORD_LIMIT)
+        v = inputs.number("v", v, -COORD_LIMIT, COORD_LIMIT)
+        if self.latent_dim(variant) == 2:
+            return torch.tensor([[u, v]])
+        return plane_point(self.anchors(variant, a, b, c), u, v).unsqueeze(0)
+
+    def map_coordinates(self, variant: str, z: torch.Tensor, a: Any, b: Any, c: Any) -> torch.Tensor:
+        """z (N, d) -> map (u, v) (N, 2)."""
+        if self.latent_dim(variant) == 2:
+            return z
+        return plane_coordinates(z, self.anchors(variant, a, b, c))
+
+    def base_map(self, variant: str, a: Any, b: Any, c: Any) -> np.ndarray:
+        two_d = self.latent_dim(variant) == 2
+        key = (variant,) if two_d else (variant, int(a), int(b), int(c))
+        if key not in self._maps:
+            _, labels = self.test_digits()
+            uv = self.map_coordinates(variant, self.encodings(variant), a, b, c)
+            title = (f"{variant}: z = (u, v)" if two_d else
+                     f"{variant}: z = a + u·(b − a) + v·(c − a), anchors #{a}, #{b}, #{c}")
+            anchors_uv = None if two_d else np.array([[0, 0], [1, 0], [0, 1]], dtype=np.float32)
+            self._maps[key] = render_map(uv.numpy(), labels.numpy(), self.frame(variant), title, anchors_uv)
+        return self._maps[key]
+
+
+def read_drawing(value: Any) -> torch.Tensor:
+    """A Sketchpad value (dict with a composite) -> (1, 28, 28) MNIST-style digit."""
+    composite = value.get("composite") if isinstance(value, dict) else value
+    if composite is None:
+        raise gr.Error("draw a digit on the sketchpad first")
+    try:
+        image = open_image(composite) if isinstance(composite, str) else composite
+        return digit_tensor(image)
+    except ImageInputError as err:
+        raise gr.Error(str(err)) from err
+
+
+def read_upload(path: Any) -> torch.Tensor:
+    """An uploaded file path -> (1, 28, 28) MNIST-style digit."""
+    if not path:
+        raise gr.Error("upload an image of a digit first (PNG or JPEG)")
+    try:
+        return digit_tensor(open_image(path))
+    except ImageInputError as err:
+        raise gr.Error(str(err)) from err
+
+
+def build_tab(context: TabContext) -> None:
+    explorer = Explorer(context)
+    specs = context.plugin.variants
+    default = specs[0].variant
+
+    def decode_point(variant, u, v, a, b, c):
+        """Map point (u, v) -> its decoded digit (224×224 grey, pixel means of p(x|z))."""
+        z = explorer.latent(variant, u, v, a, b, c)
+        return to_pil(decode(explorer.model(variant).model, z)[0], DIGIT_SCALE)
+
+    def show_map(variant, u, v, a, b, c):
+        """The latent map with a cross-hair at (u, v)."""
+        u = inputs.number("u", u, -COORD_LIMIT, COORD_LIMIT)
+        v = inputs.number("v", v, -COORD_LIMIT, COORD_LIMIT)
+        return with_marker(explorer.base_map(variant, a, b, c), explorer.frame(variant), u, v)
+
+    def click(variant, a, b, c, event: gr.SelectData):
+        point = explorer.frame(variant).to_map(*event.index[:2])
+        if point is None:
+            raise gr.Error("click inside the square plot area")
+        u, v = (round(p, 3) for p in point)
+        return u, v, show_map(variant, u, v, a, b, c)
+
+    def change_variant(variant, a, b, c):
+        frame = explorer.frame(variant)
+        centre = 0.0 if explorer.latent_dim(variant) == 2 else 0.5
+        sliders = [gr.Slider(minimum=frame.lo, maximum=frame.hi, value=centre) for _ in range(2)]
+        plane = gr.Accordion(visible=explorer.latent_dim(variant) > 2)
+        return (*sliders, plane, show_map(variant, centre, centre, a, b, c),
+                decode_point(variant, centre, centre, a, b, c))
+
+    def random_anchors(seed):
+        rng = np.random.default_rng(inputs.integer("seed", seed, 0, 2**31 - 1))
+        return tuple(int(i) for i in rng.choice(MAP_POINTS, size=3, replace=False))
+
+    def manifold(variant, span, n, a, b, c):
+        """An n×n grid of decoded digits over the map's centre ± span."""
+        span = inputs.number("range", span, 0.1, COORD_LIMIT)
+        n = inputs.integer("grid size", n, 2, 30)
+        centre = 0.0 if explorer.latent_dim(variant) == 2 else 0.5
+        ticks = np.linspace(centre - span, centre + span, n)
+        z = torch.cat([explorer.latent(variant, u, v, a, b, c) for v in ticks[::-1] for u in ticks])
+        return grid_image(decode(explorer.model(variant).model, z), nrow=n, padding=1, scale=2)
+
+    def encode_image(variant, image: torch.Tensor, a, b, c):
+        loaded = explorer.model(variant)
+        mu = explorer.encode(variant, image)
+        reconstruction = decode(loaded.model, mu.unsqueeze(0))[0]
+        u, v = (float(t) for t in explorer.map_coordinates(variant, mu.unsqueeze(0), a, b, c)[0])
+        where = f"μ lands at (u, v) = ({u:.2f}, {v:.2f})"
+        if explorer.latent_dim(variant) > 2:
+            where += " (its projection on the plane)"
+        return (to_pil(image, DIGIT_SCALE), to_pil(reconstruction, DIGIT_SCALE),
+                with_marker(explorer.base_map(variant, a, b, c), explorer.frame(variant),
+                            float(np.clip(u, -COORD_LIMIT, COORD_LIMIT)), float(np.clip(v, -COORD_LIMIT, COORD_LIMIT))),
+                where)
+
+    def encode_drawing(variant, drawing, a, b, c):
+        """A drawn digit -> (what the model sees, its reconstruction, map, where it lands)."""
+        return encode_image(variant, read_drawing(drawing), a, b, c)
+
+    def encode_upload(variant, path, a, b, c):
+        """An uploaded digit image -> (what the model sees, its reconstruction, map, where it lands)."""
+        return encode_image(variant, read_upload(path), a, b, c)
+
+    def interpolate(variant, i, j, steps):
+        """Decode `steps` points on the segment between the encodings of test digits i and j;
+        the two originals frame the strip."""
+        i = inputs.integer("first digit", i, 0, MAP_POINTS - 1)
+        j = inputs.integer("second digit", j, 0, MAP_POINTS - 1)
+        steps = inputs.integer("steps", steps, 2, 30)
+        images, _ = explorer.test_digits()
+        mus = explorer.encodings(variant)
+        t = torch.linspace(0, 1, steps).unsqueeze(1)
+        z = (1 - t) * mus[i] + t * mus[j]
+        strip = torch.cat([images[i:i + 1], decode(explorer.model(variant).model, z), images[j:j + 1]])
+        return grid_image(strip, nrow=len(strip), padding=2, scale=3)
+
+    variant = gr.Dropdown([(f"{s.variant} — {s.summary}", s.variant) for s in specs], value=default,
+                          label="Variant")
+    with gr.Row():
+        with gr.Column(scale=3):
+            latent_map = gr.Image(label="Latent map: click to decode a point", type="numpy", format="png",
+                                  interactive=False, buttons=["download"])
+            u = gr.Slider(-4, 4, value=0.0, step=0.01, label="u")
+            v = gr.Slider(-4, 4, value=0.0, step=0.01, label="v")
+        with gr.Column(scale=2):
+            digit = gr.Image(label="Decoded digit p(x|z)", type="pil", format="png", interactive=False,
+                             buttons=["download"])
+    with gr.Accordion("Plane through three encodings (high-dimensional variants)", open=True,
+                      visible=False) as plane:
+        gr.Markdown("The map shows the plane z = a + u·(b − a) + v·(c − a) through the encodings of three "
+                    f"test digits (indices 0–{MAP_POINTS - 1}); dots are every test encoding projected onto it.")
+        with gr.Row():
+            anchor_a = gr.Number(DEFAULT_ANCHORS[0], precision=0, label="anchor a (test #)")
+            anchor_b = gr.Number(DEFAULT_ANCHORS[1], precision=0, label="anchor b (test #)")
+            anchor_c = gr.Number(DEFAULT_ANCHORS[2], precision=0, label="anchor c (test #)")
+            anchor_seed = gr.Number(0, precision=0, label="seed")
+            shuffle = gr.Button("Random anchors")
+    anchors = [anchor_a, anchor_b, anchor_c]
+    with gr.Accordion("Manifold: decode a grid of points", open=False):
+        with gr.Row():
+            span = gr.Slider(0.5, 6, value=3.0, step=0.1, label="range (± around the map centre)")
+            n = gr.Slider(3, 30, value=15, step=1, label="grid size")
+            grid_button = gr.Button("Decode grid")
+        grid = gr.Image(label="Decoded manifold", type="pil", format="png", interactive=False)
+    with gr.Accordion("Draw or upload a digit: reconstruction and where it lands", open=True):
+        with gr.Row():
+            sketch = gr.Sketchpad(label="Draw a digit", type="pil", canvas_size=(280, 280),
+                                  brush=gr.Brush(default_size=22, colors=["#000000"], color_mode="fixed"))
+            upload = gr.Image(label="…or upload an image", type="filepath", sources=["upload", "clipboard"])
+            with gr.Column():
+                seen = gr.Image(label="What the model sees (28×28)", type="pil", interactive=False)
+                reconstruction = gr.Image(label="Reconstruction", type="pil", interactive=False)
+        with gr.Row():
+            encode_sketch_button = gr.Button("Encode drawing", variant="primary")
+            encode_upload_button = gr.Button("Encode upload")
+        landing = gr.Markdown()
+    with gr.Accordion("Interpolate between two test digits", open=False):
+        with gr.Row():
+            first = gr.Number(3, precision=0, label="first (test #)")
+            second = gr.Number(0, precision=0, label="second (test #)")
+            steps = gr.Slider(2, 30, value=10, step=1, label="steps")
+            interpolate_button = gr.Button("Interpolate")
+        strip = gr.Image(label="Interpolation (originals at both ends)", type="pil", format="png", interactive=False)
+
+    point = [variant, u, v, *anchors]
+    fast = {"show_progress": "hidden", "trigger_mode": "always_last"}
+    u.change(decode_point, point, digit, api_name="vae_decode", **fast)
+    v.change(decode_point, point, digit, api_visibility="private", **fast)
+    u.release(show_map, point, latent_map, api_name="vae_map", **fast)
+    v.release(show_map, point, latent_map, api_visibility="private", **fast)
+    latent_map.select(click, [variant, *anchors], [u, v, latent_map], api_visibility="private")
+    variant.change(change_variant, [variant, *anchors], [u, v, plane, latent_map, digit], api_name="vae_variant")
+    shuffle.click(random_anchors, anchor_seed, anchors, api_visibility="private").then(
+        show_map, point, latent_map).then(decode_point, point, digit)
+    for box in anchors:
+        box.submit(show_map, point, latent_map, api_visibility="private").then(decode_point, point, digit)
+    grid_button.click(manifold, [variant, span, n, *anchors], grid, api_name="vae_manifold")
+    encode_sketch_button.click(encode_drawing, [variant, sketch, *anchors],
+                               [seen, reconstruction, latent_map, landing], api_name="vae_encode_drawing")
+    encode_upload_button.click(encode_upload, [variant, upload, *anchors],
+                               [seen, reconstruction, latent_map, landing], api_name="vae_encode_upload")
+    interpolate_button.click(interpolate, [variant, first, second, steps], strip, api_name="vae_interpolate")
+    context.on_open(show_map, point, latent_map)
+    context.on_open(decode_point, point, digit)

@@ -1,0 +1,124 @@
+"""Datasets, read from ``--data-dir`` / ``$GENHUB_DATA``, else downloaded by torchvision.
+
+Image datasets come back as uint8 tensors ``(N, H, W)`` (pixel values 0..255) with int64
+labels ``(N,)``, in the files' original order, so splits and slices are reproducible.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+DATA_ENV = "GENHUB_DATA"
+DOWNLOAD_ROOT = Path.home() / ".cache" / "genhub" / "datasets"
+
+
+@dataclass(frozen=True)
+class IdxDataset:
+    """An IDX-format image dataset (MNIST family): where to look and how torchvision names it."""
+
+    name: str
+    folders: tuple[str, ...]
+    """Folders tried under the data root, in order."""
+    system_dirs: tuple[str, ...]
+    """Absolute folders tried after the data root (e.g. a Debian package's)."""
+    torchvision_class: str
+    classes: tuple[str, ...]
+
+
+DIGITS = tuple(str(d) for d in range(10))
+IDX_DATASETS = {
+    "mnist": IdxDataset("mnist", ("mnist", "mnist/MNIST/raw", "MNIST/raw"), (), "MNIST", DIGITS),
+    "fashion-mnist": IdxDataset(
+        "fashion-mnist", ("fashion-mnist", "fashion-mnist/FashionMNIST/raw", "FashionMNIST/raw"),
+        ("/usr/share/datasets/fashion-mnist",), "FashionMNIST",
+        ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker",
+         "Bag", "Ankle boot")),
+}
+
+
+def data_root(data_dir: str | Path | None = None) -> Path | None:
+    """``data_dir`` if given, else ``$GENHUB_DATA``, else None (use the library's download)."""
+    value = data_dir or os.environ.get(DATA_ENV)
+    return Path(value).expanduser() if value else None
+
+
+def read_idx(path: Path) -> np.ndarray:
+    """Read an IDX file (optionally gzipped) of unsigned bytes into an array of its shape."""
+    opener = gzip.open if str(path).endswith(".gz") else open
+    with opener(path, "rb") as f:
+        data = f.read()
+    if len(data) < 4 or data[0] != 0 or data[1] != 0:
+        raise ValueError(f"{path} is not an IDX file (bad magic number)")
+    if data[2] != 0x08:
+        raise ValueError(f"{path} holds IDX type 0x{data[2]:02x}; only unsigned bytes (0x08) are supported")
+    ndim = data[3]
+    shape = tuple(int.from_bytes(data[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim))
+    array = np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * ndim)
+    if array.size != int(np.prod(shape)):
+        raise ValueError(f"{path} is truncated: header says {shape}, found {array.size} values")
+    return array.reshape(shape)
+
+
+def _find_idx_files(spec: IdxDataset, split: str, root: Path | None) -> tuple[Path, Path] | None:
+    prefix = "train" if split == "train" else "t10k"
+    candidates = [root / f for f in spec.folders] if root else []
+    candidates += [Path(d) for d in spec.system_dirs]
+    for folder in candidates:
+        for suffix in (".gz", ""):
+            images = folder / f"{prefix}-images-idx3-ubyte{suffix}"
+            labels = folder / f"{prefix}-labels-idx1-ubyte{suffix}"
+            if images.is_file() and labels.is_file():
+                return images, labels
+    return None
+
+
+def load_idx_dataset(name: str, split: str, data_dir: str | Path | None = None,
+                     limit: int | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+    """Images ``(N, 28, 28)`` uint8 and labels ``(N,)`` int64 of ``name`` ("mnist",
+    "fashion-mnist"), ``split`` "train" or "test", the first ``limit`` if given.
+
+    Looks under the data root first; if nothing is there, downloads with torchvision into
+    ``~/.cache/genhub/datasets`` (needs internet) and says where it looked if that fails.
+    """
+    if name not in IDX_DATASETS:
+        raise ValueError(f"unknown dataset {name!r}; known: {', '.join(IDX_DATASETS)}")
+    if split not in {"train", "test"}:
+        raise ValueError(f"split must be 'train' or 'test', got {split!r}")
+    spec = IDX_DATASETS[name]
+    root = data_root(data_dir)
+    found = _find_idx_files(spec, split, root)
+    if found is None:
+        return _download_idx(spec, split, root, limit)
+    images, labels = (torch.from_numpy(read_idx(p).copy()) for p in found)
+    if len(images) != len(labels):
+        raise ValueError(f"{found[0]} has {len(images)} images but {found[1]} has {len(labels)} labels")
+    if limit is not None:
+        images, labels = images[:limit], labels[:limit]
+    return images, labels.long()
+
+
+def _download_idx(spec: IdxDataset, split: str, root: Path | None,
+                  limit: int | None) -> tuple[torch.Tensor, torch.Tensor]:
+    import torchvision
+
+    where = f"{root} (from --data-dir / {DATA_ENV})" if root else f"no data folder (set {DATA_ENV} or --data-dir)"
+    try:
+        dataset = getattr(torchvision.datasets, spec.torchvision_class)(
+            DOWNLOAD_ROOT, train=split == "train", download=True)
+    except Exception as err:  # noqa: BLE001 - network errors come in many types
+        raise FileNotFoundError(
+            f"{spec.name} {split} split not found: looked in {where} for "
+            f"{', '.join(spec.folders + spec.system_dirs)}, and the torchvision download failed "
+            f"({type(err).__name__}: {err}). Point --data-dir at a folder holding "
+            f"{spec.folders[0]}/train-images-idx3-ubyte.gz and its siblings."
+        ) from err
+    images, labels = dataset.data, dataset.targets.long()
+    if limit is not None:
+        images, labels = images[:limit], labels[:limit]
+    return images, labels
