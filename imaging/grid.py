@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import torch
 from PIL import Image
-from torchvision.utils import make_grid
 
 
 def to_pil(image: torch.Tensor, scale: int = 1) -> Image.Image:
@@ -21,6 +20,8 @@ def to_pil(image: torch.Tensor, scale: int = 1) -> Image.Image:
 def grid_image(images: torch.Tensor, nrow: int = 8, padding: int = 2, scale: int = 1,
                pad_value: float = 0.2) -> Image.Image:
     """Images ``(N, C, H, W)`` float in [0, 1] -> one PIL grid, ``nrow`` images per row."""
+    from torchvision.utils import make_grid  # imported on use: torchvision takes ~2 s to import
+
     if images.ndim != 4:
         raise ValueError(f"expected images of shape (N, C, H, W), got {tuple(images.shape)}")
     grid = make_grid(images.detach().float().clamp(0, 1).cpu(), nrow=nrow, padding=padding, pad_value=pad_value)

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
-from hub.plugin import Plugin, SampleOption, TabContext, WeightsSpec
+from pathlib import Path
+
+from hub.plugin import Plugin, SampleOption, TabContext, TrainRequest, WeightsSpec
 from plugins.vae.model import VAE
 from plugins.vae.sample import sample
-from plugins.vae.train import RECIPES, train
+from plugins.vae.variants import RECIPES
+
+
+def train(request: TrainRequest) -> Path:
+    # Imported on use: serving never pays for the training stack, training never for gradio.
+    from plugins.vae.train import train as run
+
+    return run(request)
 
 
 def build_tab(context: TabContext) -> None:
-    # Imported on use so that training and the CLI never pay for importing gradio.
     from plugins.vae.ui import build_tab as build
 
     build(context)

@@ -41,6 +41,7 @@ class Explorer:
         self._digits: tuple[torch.Tensor, torch.Tensor] | None = None
         self._encodings: dict[str, torch.Tensor] = {}
         self._maps: dict[tuple, np.ndarray] = {}
+        self._anchors: dict[tuple, torch.Tensor] = {}
 
     def model(self, variant: str):
         return self.context.model(inputs.choice("variant", variant, self.variants))
@@ -76,13 +77,20 @@ class Explorer:
         return loaded.model.encode(image.unsqueeze(0).to(loaded.device))[0][0].cpu()
 
     def anchors(self, variant: str, a: Any, b: Any, c: Any) -> torch.Tensor:
+        """Encodings μ (3, d) of test digits #a, #b, #c: the plane's anchors."""
         indices = [inputs.integer(f"anchor {n}", v, 0, MAP_POINTS - 1) for n, v in zip("abc", (a, b, c))]
         if len(set(indices)) < 3:
             raise gr.Error(f"the three anchors must be different test digits; got {indices}")
-        anchors = self.encodings(variant)[indices]
-        if torch.linalg.matrix_rank(torch.stack([anchors[1] - anchors[0], anchors[2] - anchors[0]])) < 2:
-            raise gr.Error(f"anchors {indices} lie on one line; choose other digits")
-        return anchors
+        key = (variant, *indices)
+        if key not in self._anchors:
+            loaded = self.model(variant)
+            images, _ = self.test_digits()
+            with torch.no_grad():
+                anchors = loaded.model.encode(images[indices].to(loaded.device))[0].cpu()
+            if torch.linalg.matrix_rank(torch.stack([anchors[1] - anchors[0], anchors[2] - anchors[0]])) < 2:
+                raise gr.Error(f"anchors {indices} lie on one line; choose other digits")
+            self._anchors[key] = anchors
+        return self._anchors[key]
 
     def frame(self, variant: str) -> MapFrame:
         return MapFrame(-4.0, 4.0) if self.latent_dim(variant) == 2 else MapFrame(-1.0, 2.0)
@@ -246,7 +254,9 @@ def build_tab(context: TabContext) -> None:
         with gr.Row():
             sketch = gr.Sketchpad(label="Draw a digit", type="pil", canvas_size=(280, 280),
                                   brush=gr.Brush(default_size=22, colors=["#000000"], color_mode="fixed"))
-            upload = gr.Image(label="…or upload an image", type="filepath", sources=["upload", "clipboard"])
+            # A file, not gr.Image: the upload reaches open_image undecoded, so size and format
+            # problems get our messages instead of a decoder's traceback.
+            upload = gr.File(label="…or upload an image of a digit", file_types=["image"], type="filepath")
             with gr.Column():
                 seen = gr.Image(label="What the model sees (28×28)", type="pil", interactive=False)
                 reconstruction = gr.Image(label="Reconstruction", type="pil", interactive=False)
@@ -270,10 +280,11 @@ def build_tab(context: TabContext) -> None:
     v.release(show_map, point, latent_map, api_visibility="private", **fast)
     latent_map.select(click, [variant, *anchors], [u, v, latent_map], api_visibility="private")
     variant.change(change_variant, [variant, *anchors], [u, v, plane, latent_map, digit], api_name="vae_variant")
-    shuffle.click(random_anchors, anchor_seed, anchors, api_visibility="private").then(
-        show_map, point, latent_map).then(decode_point, point, digit)
+    hidden = {"api_visibility": "private"}
+    shuffle.click(random_anchors, anchor_seed, anchors, **hidden).then(
+        show_map, point, latent_map, **hidden).then(decode_point, point, digit, **hidden)
     for box in anchors:
-        box.submit(show_map, point, latent_map, api_visibility="private").then(decode_point, point, digit)
+        box.submit(show_map, point, latent_map, **hidden).then(decode_point, point, digit, **hidden)
     grid_button.click(manifold, [variant, span, n, *anchors], grid, api_name="vae_manifold")
     encode_sketch_button.click(encode_drawing, [variant, sketch, *anchors],
                                [seen, reconstruction, latent_map, landing], api_name="vae_encode_drawing")
