@@ -104,8 +104,8 @@ def build_app(records: list[PluginRecord], store: ModelStore) -> gr.Blocks:
             with gr.Tab("Plugins", id="plugins") as status_tab:
                 gr.Markdown("Every plugin the hub found, where it came from, where its weights "
                             "came from, and whether it works. Models load on first use of their tab.")
-                table = gr.Dataframe(headers=STATUS_HEADERS, value=status_rows(store), interactive=False,
-                                     wrap=True)
+                table = gr.Dataframe(headers=STATUS_HEADERS, value=lambda: status_rows(store), interactive=False,
+                                     wrap=True, elem_id="plugin-status")
                 refresh = gr.Button("Refresh")
         refresh.click(lambda: status_rows(store), outputs=table, api_name="plugin_status")
         status_tab.select(lambda: status_rows(store), outputs=table, api_visibility="private")

@@ -41,7 +41,7 @@ def test_manifold_interpolation_and_map_render(client):
     strip = Image.open(client.predict("mnist-2d", 3, 0, 6, api_name="/vae_interpolate"))
     assert strip.size == (3 * (8 * 30 + 2), 3 * 32), "6 decodings framed by the two originals, one row"
     latent_map = Image.open(client.predict("mnist-2d", 0.0, 0.0, *ANCHORS, api_name="/vae_map"))
-    assert latent_map.size == (460, 486)
+    assert latent_map.size == (460, 504)
 
 
 def digit_picture(tmp_path, mode: str):

@@ -31,7 +31,7 @@ class MapFrame:
     hi: float
     size: int = 400
     margin: int = 30
-    legend: int = 26
+    legend: int = 44
 
     @property
     def width(self) -> int:
@@ -81,12 +81,12 @@ def render_map(uv: np.ndarray, labels: np.ndarray, frame: MapFrame, title: str,
         draw.text((x - 4, m + s + 4), f"{tick:g}", fill=(90, 90, 90))
         draw.text((4, y - 6), f"{tick:g}", fill=(90, 90, 90))
     draw.rectangle([m, m, m + s, m + s], outline=(160, 160, 160))
-    draw.text((m, 8), title, fill=(40, 40, 40))
+    draw.text((m, m + s + 40), title, fill=(40, 40, 40))
     canvas = np.array(image)
     pixels = np.round(frame.to_pixel(uv)).astype(int)
-    inside = (pixels[:, 0] >= m) & (pixels[:, 0] < m + s - 1) & (pixels[:, 1] >= m) & (pixels[:, 1] < m + s - 1)
-    for dy in (0, 1):
-        for dx in (0, 1):
+    inside = (pixels[:, 0] > m) & (pixels[:, 0] < m + s - 1) & (pixels[:, 1] > m) & (pixels[:, 1] < m + s - 1)
+    for dy in (-1, 0, 1):
+        for dx in (-1, 0, 1):
             canvas[pixels[inside, 1] + dy, pixels[inside, 0] + dx] = PALETTE[labels[inside] % 10]
     image = Image.fromarray(canvas)
     draw = ImageDraw.Draw(image)

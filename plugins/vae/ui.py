@@ -227,12 +227,12 @@ def build_tab(context: TabContext) -> None:
     with gr.Row():
         with gr.Column(scale=3):
             latent_map = gr.Image(label="Latent map: click to decode a point", type="numpy", format="png",
-                                  interactive=False, buttons=["download"])
-            u = gr.Slider(-4, 4, value=0.0, step=0.01, label="u")
-            v = gr.Slider(-4, 4, value=0.0, step=0.01, label="v")
+                                  interactive=False, buttons=["download"], elem_id="vae-latent-map")
+            u = gr.Slider(-4, 4, value=0.0, step=0.01, label="u", elem_id="vae-u")
+            v = gr.Slider(-4, 4, value=0.0, step=0.01, label="v", elem_id="vae-v")
         with gr.Column(scale=2):
             digit = gr.Image(label="Decoded digit p(x|z)", type="pil", format="png", interactive=False,
-                             buttons=["download"])
+                             buttons=["download"], elem_id="vae-digit")
     with gr.Accordion("Plane through three encodings (high-dimensional variants)", open=True,
                       visible=False) as plane:
         gr.Markdown("The map shows the plane z = a + u·(b − a) + v·(c − a) through the encodings of three "

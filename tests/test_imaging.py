@@ -1,0 +1,66 @@
+"""Reading uploads and framing digits the way MNIST was framed."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+from imaging.digits import center_digit, digit_tensor, ink_map
+from imaging.grid import grid_image
+from imaging.uploads import ImageInputError, open_image
+from training.data import load_idx_dataset
+
+
+def test_a_real_mnist_digit_survives_reframing(data_dir):
+    images, _ = load_idx_dataset("mnist", "test", data_dir, limit=50)
+    correlations = []
+    for image in images:
+        original = image.float().div(255)
+        paper = Image.fromarray((255 - image.numpy()).astype(np.uint8)).resize((280, 280))  # dark on light, 10×
+        again = digit_tensor(paper)[0]
+        assert again.shape == (28, 28)
+        correlations.append(np.corrcoef(original.flatten(), again.flatten())[0, 1])
+    # Not every MNIST digit filled its 20×20 box exactly, so a few come back a pixel off.
+    assert np.median(correlations) > 0.95 and min(correlations) > 0.6
+
+
+def test_transparent_strokes_count_as_ink_and_blank_pictures_are_refused():
+    image = Image.new("RGBA", (100, 100), (0, 0, 0, 0))
+    image.paste((0, 0, 0, 255), (45, 10, 55, 90))
+    assert ink_map(image).max() == 1.0 and ink_map(image)[50, 5] == 0.0
+    with pytest.raises(ImageInputError, match="the image is empty"):
+        center_digit(np.zeros((50, 50), dtype=np.float32))
+
+
+def test_sixteen_bit_pictures_are_scaled_not_clipped():
+    array = np.zeros((40, 40), dtype=np.uint16)
+    array[5:35, 18:22] = 1000  # dim but present: only 1.5 % of the 16-bit range
+    assert digit_tensor(Image.fromarray(array)).max() > 0.9
+
+
+@pytest.mark.parametrize("make,fragment", [
+    (lambda p: p.write_bytes(b""), "is empty"),
+    (lambda p: p.write_text("<html>not an image</html>"), "is not an image"),
+    (lambda p: Image.new("L", (5000, 5000)).save(p), "5000×5000 pixels; the limit is 4096×4096"),
+    (lambda p: p.write_bytes(open_bytes_truncated()), "truncated or corrupt"),
+])
+def test_bad_files_raise_a_message_for_the_user(tmp_path, make, fragment):
+    path = tmp_path / "upload.png"
+    make(path)
+    with pytest.raises(ImageInputError, match=fragment):
+        open_image(path)
+
+
+def open_bytes_truncated() -> bytes:
+    import io
+
+    buffer = io.BytesIO()
+    Image.fromarray(np.random.default_rng(0).integers(0, 255, (64, 64, 3), dtype=np.uint8)).save(buffer, "PNG")
+    return buffer.getvalue()[: len(buffer.getvalue()) // 2]
+
+
+def test_grid_image_lays_out_rows():
+    grid = grid_image(torch.zeros(6, 1, 28, 28), nrow=3, padding=2, scale=2)
+    assert grid.size == (2 * (3 * 30 + 2), 2 * (2 * 30 + 2)) and grid.mode == "L"
