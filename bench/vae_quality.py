@@ -74,8 +74,9 @@ def main(argv: list[str] | None = None) -> None:
             for v in args.variants.split(",")]
     for row in rows:
         row["goal_nll"] = GOAL_NLL
-    path = write_results("vae_quality", rows, {"k": args.k, "device": str(device), "test_images": len(x), "tf32": args.tf32,
-                                               "binarization": "Bernoulli(pixel/255), seed 0"}, args.out)
+    meta = {"k": args.k, "device": str(device), "test_images": len(x), "tf32": args.tf32,
+            "binarization": "Bernoulli(pixel/255), seed 0"}
+    path = write_results("vae_quality", rows, meta, args.out)
     print_table(rows)
     print(f"wrote {path}")
     if args.write_cards:

@@ -35,7 +35,8 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=int(os.environ.get("GRADIO_SERVER_PORT", "7860")))
     _add_plugin_selection(serve)
     serve.add_argument("--device", help="cpu, cuda, cuda:N or mps (default: $GENHUB_DEVICE, else best)")
-    serve.add_argument("--weights-dir", type=Path, help="your own weights, <dir>/<plugin>/<variant>/ (not hash-checked)")
+    serve.add_argument("--weights-dir", type=Path,
+                       help="your own weights, <dir>/<plugin>/<variant>/ (not hash-checked)")
     serve.add_argument("--preload", action="store_true", help="load every model at start instead of on first use")
     serve.add_argument("--share", action="store_true", help="also open a public gradio.live link")
     serve.set_defaults(run=_serve)
@@ -60,8 +61,9 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--no-resume", action="store_true", help="ignore an existing checkpoint")
     train.set_defaults(run=_train)
 
-    sample = sub.add_parser("sample", help="draw samples into a .png grid, .npy array or .wav file",
-                            epilog="Plugin options follow as --name value; `genhub sample PLUGIN --help-options` lists them.")
+    sample = sub.add_parser(
+        "sample", help="draw samples into a .png grid, .npy array or .wav file",
+        epilog="Plugin options follow as --name value; `genhub sample PLUGIN --help-options` lists them.")
     sample.add_argument("plugin")
     sample.add_argument("--out", type=Path, required=True, help="output file: .png, .npy or .wav")
     sample.add_argument("--variant")

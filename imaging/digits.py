@@ -46,10 +46,13 @@ def center_digit(ink: np.ndarray, box: int = 20, size: int = 28, threshold: floa
     crop = ink[rows.min(): rows.max() + 1, cols.min(): cols.max() + 1]
     scale = box / max(crop.shape)
     height, width = max(1, round(crop.shape[0] * scale)), max(1, round(crop.shape[1] * scale))
-    resized = np.asarray(Image.fromarray((crop * 255).astype(np.uint8)).resize((width, height), Image.Resampling.LANCZOS),
-                         dtype=np.float32) / 255.0
+    picture = Image.fromarray((crop * 255).astype(np.uint8)).resize((width, height), Image.Resampling.LANCZOS)
+    resized = np.asarray(picture, dtype=np.float32) / 255.0
     total = resized.sum()
-    cy, cx = ((np.indices(resized.shape) * resized).reshape(2, -1).sum(1) / total) if total > 0 else (height / 2, width / 2)
+    if total > 0:
+        cy, cx = (np.indices(resized.shape) * resized).reshape(2, -1).sum(1) / total
+    else:
+        cy, cx = height / 2, width / 2
     top = int(np.clip(round(size / 2 - cy), 0, size - height))
     left = int(np.clip(round(size / 2 - cx), 0, size - width))
     frame = np.zeros((size, size), dtype=np.float32)

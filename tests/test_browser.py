@@ -64,7 +64,7 @@ def test_dragging_a_slider_decodes_at_once(page):
 def test_the_plugins_tab_lists_the_vae_as_working(page):
     page.get_by_role("tab", name="Plugins").click()
     # The tab refreshes on opening; the map test above has loaded the 2-D variant by now.
-    page.wait_for_function("() => /mnist-2d[^]*\\bok\\b/.test(document.querySelector('#plugin-status')?.innerText || '')",
-                           timeout=15_000)
+    loaded = "() => /mnist-2d[^]*\\bok\\b/.test(document.querySelector('#plugin-status')?.innerText || '')"
+    page.wait_for_function(loaded, timeout=15_000)
     text = page.locator("#plugin-status").inner_text()
     assert "folder plugins/vae" in text and "ok" in text

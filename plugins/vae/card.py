@@ -8,6 +8,7 @@ from typing import Any
 
 from training.model_card import write_model_card
 
+ARCHITECTURES = {"mlp": "fully connected", "conv": "convolutional"}
 METRIC_NAMES = {
     "test_neg_elbo_nats": "test −ELBO (nats, 1 sample)",
     "iwae_nll_k1000_nats": "test NLL, importance-weighted, k = 1000 (nats)",
@@ -21,8 +22,8 @@ def write_card(folder: Path, config: Mapping[str, Any], sha256: str) -> Path:
     model = config["model"]
     return write_model_card(
         folder, title=f"genhub VAE — {config['variant']}",
-        summary=(f"A variational autoencoder with a {model['latent_dim']}-D latent and a{'n' if model['architecture'] == 'mlp' else ''} "
-                 f"{model['architecture'].upper()} encoder/decoder, Bernoulli decoder p(x|z), trained on "
+        summary=(f"A variational autoencoder with a {model['latent_dim']}-D latent, "
+                 f"{ARCHITECTURES[model['architecture']]} encoder and decoder, Bernoulli p(x|z), trained on "
                  "reconstruction BCE + KL(q(z|x) || N(0, I)). Load it with genhub: "
                  f"`genhub sample vae --variant {config['variant']} --out samples.png`."),
         config=config, metrics=metrics, datasets=["mnist"],

@@ -1,0 +1,43 @@
+# The two commands of the README:  make serve  |  make test
+# Both create .venv on first use; pyproject.toml pins torch, gradio and the rest.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 7860
+# Datasets (MNIST for the map's test digits and for the tests); online users may leave it
+# unset and torchvision downloads MNIST on first use.
+export GENHUB_DATA ?= $(firstword $(wildcard $(abspath ../shared/datasets)))
+export GRADIO_ANALYTICS_ENABLED := False
+
+.PHONY: serve test setup lint bench clean
+
+$(BIN)/genhub: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+setup: $(BIN)/genhub
+
+serve: $(BIN)/genhub
+	$(BIN)/genhub serve --port $(PORT)
+
+# The browser tests drive Debian's Chromium (Playwright's own browser download needs internet).
+chromium:
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "Chromium is needed for the browser tests: sudo apt-get install chromium"; exit 1; fi; }
+
+test: $(BIN)/genhub chromium
+	$(BIN)/python -m pytest -q --durations=10
+
+lint: $(BIN)/genhub
+	$(BIN)/ruff check hub plugins training imaging bench tests
+
+bench: $(BIN)/genhub
+	$(BIN)/python -m bench.hub_speed
+	$(BIN)/python -m bench.vae_quality --k 1000 --limit 1000 --variants mnist-2d
+
+clean:
+	rm -rf $(VENV) runs .pytest_cache
