@@ -40,6 +40,8 @@ def test_manifold_interpolation_and_map_render(client):
     assert grid.size == (2 * (5 * 29 + 1), 2 * (5 * 29 + 1))
     strip = Image.open(client.predict("mnist-2d", 3, 0, 6, api_name="/vae_interpolate"))
     assert strip.size == (3 * (8 * 30 + 2), 3 * 32), "6 decodings framed by the two originals, one row"
+    plane_grid = Image.open(client.predict("mnist-32d", 1.5, 4, *ANCHORS, api_name="/vae_manifold"))
+    assert plane_grid.size == (2 * (4 * 29 + 1), 2 * (4 * 29 + 1))
     latent_map = Image.open(client.predict("mnist-2d", 0.0, 0.0, *ANCHORS, api_name="/vae_map"))
     assert latent_map.size == (460, 504)
 

@@ -28,9 +28,10 @@ def write_card(folder: Path, config: Mapping[str, Any], sha256: str) -> Path:
                  f"`genhub sample vae --variant {config['variant']} --out samples.png`."),
         config=config, metrics=metrics, datasets=["mnist"],
         sections={
-            "Evaluation": "Measured with `python -m bench.vae_quality --device cuda --k 1000` "
-                          "(bench/results/vae_quality.json): test digits binarized once with seed 0; the NLL is "
-                          "the importance-weighted bound of Burda et al. (2015) with k samples from q(z|x).",
+            "Evaluation": "Measured on an H100 with `python -m bench.vae_quality --device cuda --k 1000` and "
+                          "`--k 5000` (bench/results/vae_quality*.json): test digits binarized once with seed 0; "
+                          "the NLL is the importance-weighted bound of Burda et al. (2015) with k samples from "
+                          "q(z|x). Their 1-stochastic-layer VAE measures 86.76 nats.",
             "Samples": "Decoded prior samples z ~ N(0, I), seed 0:\n\n![samples](samples.png)",
             "Loss curve": "![loss curve](loss_curve.png)",
         })

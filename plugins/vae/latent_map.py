@@ -62,8 +62,8 @@ def plane_coordinates(points: torch.Tensor, anchors: torch.Tensor) -> torch.Tens
     return solution.T
 
 
-def plane_point(anchors: torch.Tensor, u: float, v: float) -> torch.Tensor:
-    """z(u, v) = a + u·(b − a) + v·(c − a): (3, d) -> (d,)."""
+def plane_point(anchors: torch.Tensor, u: float | torch.Tensor, v: float | torch.Tensor) -> torch.Tensor:
+    """z(u, v) = a + u·(b − a) + v·(c − a): anchors (3, d), floats -> (d,); (N, 1) tensors -> (N, d)."""
     return anchors[0] + u * (anchors[1] - anchors[0]) + v * (anchors[2] - anchors[0])
 
 

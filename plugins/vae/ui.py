@@ -99,9 +99,13 @@ class Explorer:
         """Map coordinates -> z (1, d)."""
         u = inputs.number("u", u, -COORD_LIMIT, COORD_LIMIT)
         v = inputs.number("v", v, -COORD_LIMIT, COORD_LIMIT)
+        return self.latents(variant, torch.tensor([u]), torch.tensor([v]), a, b, c)
+
+    def latents(self, variant: str, u: torch.Tensor, v: torch.Tensor, a: Any, b: Any, c: Any) -> torch.Tensor:
+        """Checked map coordinates u, v (N,) -> z (N, d)."""
         if self.latent_dim(variant) == 2:
-            return torch.tensor([[u, v]])
-        return plane_point(self.anchors(variant, a, b, c), u, v).unsqueeze(0)
+            return torch.stack([u, v], dim=1).float()
+        return plane_point(self.anchors(variant, a, b, c), u[:, None].float(), v[:, None].float())
 
     def map_coordinates(self, variant: str, z: torch.Tensor, a: Any, b: Any, c: Any) -> torch.Tensor:
         """z (N, d) -> map (u, v) (N, 2)."""
@@ -115,8 +119,9 @@ class Explorer:
         if key not in self._maps:
             _, labels = self.test_digits()
             uv = self.map_coordinates(variant, self.encodings(variant), a, b, c)
+            # ASCII only: the map is drawn with PIL's built-in bitmap font.
             title = (f"{variant}: z = (u, v)" if two_d else
-                     f"{variant}: z = a + u·(b − a) + v·(c − a), anchors #{a}, #{b}, #{c}")
+                     f"{variant}: z = a + u(b - a) + v(c - a), anchors a = #{a}, b = #{b}, c = #{c}")
             anchors_uv = None if two_d else np.array([[0, 0], [1, 0], [0, 1]], dtype=np.float32)
             self._maps[key] = render_map(uv.numpy(), labels.numpy(), self.frame(variant), title, anchors_uv)
         return self._maps[key]
@@ -172,7 +177,8 @@ def build_tab(context: TabContext) -> None:
         centre = 0.0 if explorer.latent_dim(variant) == 2 else 0.5
         sliders = [gr.Slider(minimum=frame.lo, maximum=frame.hi, value=centre) for _ in range(2)]
         plane = gr.Accordion(visible=explorer.latent_dim(variant) > 2)
-        return (*sliders, plane, show_map(variant, centre, centre, a, b, c),
+        grid_range = gr.Slider(value=3.0 if centre == 0.0 else 1.5)
+        return (*sliders, plane, grid_range, show_map(variant, centre, centre, a, b, c),
                 decode_point(variant, centre, centre, a, b, c))
 
     def random_anchors(seed):
@@ -184,8 +190,9 @@ def build_tab(context: TabContext) -> None:
         span = inputs.number("range", span, 0.1, COORD_LIMIT)
         n = inputs.integer("grid size", n, 2, 30)
         centre = 0.0 if explorer.latent_dim(variant) == 2 else 0.5
-        ticks = np.linspace(centre - span, centre + span, n)
-        z = torch.cat([explorer.latent(variant, u, v, a, b, c) for v in ticks[::-1] for u in ticks])
+        ticks = torch.linspace(centre - span, centre + span, n)
+        v_grid, u_grid = torch.meshgrid(ticks.flip(0), ticks, indexing="ij")   # rows top to bottom: v falls
+        z = explorer.latents(variant, u_grid.flatten(), v_grid.flatten(), a, b, c)
         return grid_image(decode(explorer.model(variant).model, z), nrow=n, padding=1, scale=2)
 
     def encode_image(variant, image: torch.Tensor, a, b, c):
@@ -279,7 +286,8 @@ def build_tab(context: TabContext) -> None:
     u.release(show_map, point, latent_map, api_name="vae_map", **fast)
     v.release(show_map, point, latent_map, api_visibility="private", **fast)
     latent_map.select(click, [variant, *anchors], [u, v, latent_map], api_visibility="private")
-    variant.change(change_variant, [variant, *anchors], [u, v, plane, latent_map, digit], api_name="vae_variant")
+    variant.change(change_variant, [variant, *anchors], [u, v, plane, span, latent_map, digit],
+                   api_name="vae_variant")
     hidden = {"api_visibility": "private"}
     shuffle.click(random_anchors, anchor_seed, anchors, **hidden).then(
         show_map, point, latent_map, **hidden).then(decode_point, point, digit, **hidden)
