@@ -67,14 +67,17 @@ def _plugin_tab(record: PluginRecord, store: ModelStore) -> tuple[gr.Markdown, P
     gr.Markdown(plugin.description)
     weights_status = gr.Markdown(visible=False)
     context = PluginContext(plugin, store)
+    failure: Exception | None = None
     with gr.Column() as body:
         try:
             plugin.build_tab(context)
         except Exception as err:  # noqa: BLE001 - the boundary: any failure stays in this tab
-            body.visible = False
-            gr.Markdown(error_panel(f"Building the {plugin.title!r} tab failed",
-                                    "".join(traceback.format_exception(err, limit=-6))))
-            return None
+            failure = err
+    if failure is not None:
+        body.visible = False  # hides whatever the plugin managed to build before failing
+        gr.Markdown(error_panel(f"Building the {plugin.title!r} tab failed",
+                                "".join(traceback.format_exception(failure, limit=-6))))
+        return None
     return weights_status, context
 
 
