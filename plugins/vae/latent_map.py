@@ -34,6 +34,10 @@ class MapFrame:
     legend: int = 44
 
     @property
+    def centre(self) -> float:
+        return (self.lo + self.hi) / 2
+
+    @property
     def width(self) -> int:
         return self.size + 2 * self.margin
 

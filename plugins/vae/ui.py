@@ -173,11 +173,11 @@ def build_tab(context: TabContext) -> None:
         return u, v, show_map(variant, u, v, a, b, c)
 
     def change_variant(variant, a, b, c):
-        frame = explorer.frame(variant)
-        centre = 0.0 if explorer.latent_dim(variant) == 2 else 0.5
+        frame, two_d = explorer.frame(variant), explorer.latent_dim(variant) == 2
+        centre = frame.centre
         sliders = [gr.Slider(minimum=frame.lo, maximum=frame.hi, value=centre) for _ in range(2)]
-        plane = gr.Accordion(visible=explorer.latent_dim(variant) > 2)
-        grid_range = gr.Slider(value=3.0 if centre == 0.0 else 1.5)
+        plane = gr.Accordion(visible=not two_d)
+        grid_range = gr.Slider(value=3.0 if two_d else 1.5)
         return (*sliders, plane, grid_range, show_map(variant, centre, centre, a, b, c),
                 decode_point(variant, centre, centre, a, b, c))
 
@@ -189,7 +189,7 @@ def build_tab(context: TabContext) -> None:
         """An n×n grid of decoded digits over the map's centre ± span."""
         span = inputs.number("range", span, 0.1, COORD_LIMIT)
         n = inputs.integer("grid size", n, 2, 30)
-        centre = 0.0 if explorer.latent_dim(variant) == 2 else 0.5
+        centre = explorer.frame(variant).centre
         ticks = torch.linspace(centre - span, centre + span, n)
         v_grid, u_grid = torch.meshgrid(ticks.flip(0), ticks, indexing="ij")   # rows top to bottom: v falls
         z = explorer.latents(variant, u_grid.flatten(), v_grid.flatten(), a, b, c)
