@@ -60,21 +60,18 @@ class Explorer:
                 self._digits = (images.float().div(255).unsqueeze(1), labels)
             return self._digits
 
-    @torch.no_grad()
     def encodings(self, variant: str) -> torch.Tensor:
         """μ of q(z|x) for the test digits: (N, d)."""
-        loaded = self.model(variant)
         if variant not in self._encodings:
             images, _ = self.test_digits()
-            mus = [loaded.model.encode(chunk.to(loaded.device))[0].cpu() for chunk in images.split(500)]
-            self._encodings[variant] = torch.cat(mus)
+            self._encodings[variant] = torch.cat([self.encode(variant, chunk) for chunk in images.split(500)])
         return self._encodings[variant]
 
     @torch.no_grad()
-    def encode(self, variant: str, image: torch.Tensor) -> torch.Tensor:
-        """(1, 28, 28) in [0, 1] -> μ (d,)."""
+    def encode(self, variant: str, images: torch.Tensor) -> torch.Tensor:
+        """Images (N, 1, 28, 28) in [0, 1] -> μ (N, d), on the CPU."""
         loaded = self.model(variant)
-        return loaded.model.encode(image.unsqueeze(0).to(loaded.device))[0][0].cpu()
+        return loaded.model.encode(images.to(loaded.device))[0].cpu()
 
     def anchors(self, variant: str, a: Any, b: Any, c: Any) -> torch.Tensor:
         """Encodings μ (3, d) of test digits #a, #b, #c: the plane's anchors."""
@@ -83,10 +80,8 @@ class Explorer:
             raise gr.Error(f"the three anchors must be different test digits; got {indices}")
         key = (variant, *indices)
         if key not in self._anchors:
-            loaded = self.model(variant)
             images, _ = self.test_digits()
-            with torch.no_grad():
-                anchors = loaded.model.encode(images[indices].to(loaded.device))[0].cpu()
+            anchors = self.encode(variant, images[indices])
             if torch.linalg.matrix_rank(torch.stack([anchors[1] - anchors[0], anchors[2] - anchors[0]])) < 2:
                 raise gr.Error(f"anchors {indices} lie on one line; choose other digits")
             self._anchors[key] = anchors
@@ -197,7 +192,7 @@ def build_tab(context: TabContext) -> None:
 
     def encode_image(variant, image: torch.Tensor, a, b, c):
         loaded = explorer.model(variant)
-        mu = explorer.encode(variant, image)
+        mu = explorer.encode(variant, image.unsqueeze(0))[0]
         reconstruction = decode(loaded.model, mu.unsqueeze(0))[0]
         u, v = (float(t) for t in explorer.map_coordinates(variant, mu.unsqueeze(0), a, b, c)[0])
         where = f"μ lands at (u, v) = ({u:.2f}, {v:.2f})"

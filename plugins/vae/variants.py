@@ -29,7 +29,7 @@ class VariantRecipe:
 RECIPES = {
     "mnist-2d": VariantRecipe(
         model={"latent_dim": 2, "architecture": "mlp", "hidden_dims": [512, 512]},
-        epochs=60, kl_warmup_epochs=0.0,
+        epochs=100,
         summary="2-D latent, MLP encoder/decoder (the latent map)"),
     "mnist-32d": VariantRecipe(
         model={"latent_dim": 32, "architecture": "conv", "channels": 64, "hidden_dim": 512},
