@@ -12,6 +12,10 @@ from collections.abc import Sequence
 from typing import Any
 
 import gradio as gr
+import torch
+
+from imaging.digits import digit_tensor
+from imaging.uploads import ImageInputError, open_image
 
 
 def number(name: str, value: Any, lo: float, hi: float, *, integer: bool = False) -> float:
@@ -41,3 +45,25 @@ def choice(name: str, value: Any, allowed: Sequence[str]) -> str:
     if value not in allowed:
         raise gr.Error(f"{name} must be one of {', '.join(map(str, allowed))}; got {value!r}")
     return value
+
+
+def drawn_digit(value: Any) -> torch.Tensor:
+    """A Sketchpad value (dict with a composite) -> (1, 28, 28) MNIST-style digit."""
+    composite = value.get("composite") if isinstance(value, dict) else value
+    if composite is None:
+        raise gr.Error("draw a digit on the sketchpad first")
+    try:
+        image = open_image(composite) if isinstance(composite, str) else composite
+        return digit_tensor(image)
+    except ImageInputError as err:
+        raise gr.Error(str(err)) from err
+
+
+def uploaded_digit(path: Any) -> torch.Tensor:
+    """An uploaded file path -> (1, 28, 28) MNIST-style digit."""
+    if not path:
+        raise gr.Error("upload an image of a digit first (PNG or JPEG)")
+    try:
+        return digit_tensor(open_image(path))
+    except ImageInputError as err:
+        raise gr.Error(str(err)) from err

@@ -122,3 +122,50 @@ def _download_idx(spec: IdxDataset, split: str, root: Path | None,
     if limit is not None:
         images, labels = images[:limit], labels[:limit]
     return images, labels
+
+
+FSDD_RATE = 8000
+FSDD_TEST_TAKES = range(5)
+"""The dataset's own convention: takes 0-4 of each speaker and digit are the test split."""
+
+
+@dataclass(frozen=True)
+class SpokenDigits:
+    """Clips of the Free Spoken Digit Dataset: float32 waveforms in [-1, 1] at 8 kHz."""
+
+    waves: list[torch.Tensor]
+    digits: torch.Tensor
+    """(N,) int64, 0-9."""
+    speakers: torch.Tensor
+    """(N,) int64 indices into ``speaker_names``."""
+    speaker_names: tuple[str, ...]
+
+
+def load_fsdd(split: str, data_dir: str | Path | None = None, limit: int | None = None) -> SpokenDigits:
+    """FSDD ``split`` ("train": takes 5-49, "test": takes 0-4) from ``<root>/fsdd/recordings``,
+    sorted by (digit, speaker, take). Speakers are indexed in sorted name order."""
+    import soundfile
+
+    if split not in ("train", "test"):
+        raise ValueError(f"split must be 'train' or 'test', got {split!r}")
+    root = data_root(data_dir)
+    folder = root / "fsdd" / "recordings" if root else None
+    if folder is None or not folder.is_dir():
+        raise FileNotFoundError(f"the Free Spoken Digit Dataset is not at {folder}; set --data-dir or {DATA_ENV} to "
+                                "a folder holding fsdd/recordings/*.wav (Jakobovski/free-spoken-digit-dataset)")
+    entries = []
+    for path in folder.glob("*.wav"):
+        digit, speaker, take = path.stem.split("_")
+        if (int(take) in FSDD_TEST_TAKES) == (split == "test"):
+            entries.append((int(digit), speaker, int(take), path))
+    entries.sort()
+    entries = entries[:limit] if limit else entries
+    names = tuple(sorted({e[1] for e in entries}))
+    waves = []
+    for *_, path in entries:
+        data, rate = soundfile.read(str(path), dtype="float32", always_2d=True)
+        if rate != FSDD_RATE:
+            raise ValueError(f"{path} is {rate} Hz; FSDD is {FSDD_RATE} Hz")
+        waves.append(torch.from_numpy(data.mean(1)))
+    return SpokenDigits(waves, torch.tensor([e[0] for e in entries]),
+                        torch.tensor([names.index(e[1]) for e in entries]), names)

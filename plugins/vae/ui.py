@@ -16,9 +16,7 @@ import torch
 
 from hub import inputs
 from hub.plugin import TabContext
-from imaging.digits import digit_tensor
 from imaging.grid import grid_image, to_pil
-from imaging.uploads import ImageInputError, open_image
 from plugins.vae.latent_map import MapFrame, plane_coordinates, plane_point, render_map, with_marker
 from plugins.vae.sample import decode
 from training.data import load_idx_dataset
@@ -122,28 +120,6 @@ class Explorer:
         return self._maps[key]
 
 
-def read_drawing(value: Any) -> torch.Tensor:
-    """A Sketchpad value (dict with a composite) -> (1, 28, 28) MNIST-style digit."""
-    composite = value.get("composite") if isinstance(value, dict) else value
-    if composite is None:
-        raise gr.Error("draw a digit on the sketchpad first")
-    try:
-        image = open_image(composite) if isinstance(composite, str) else composite
-        return digit_tensor(image)
-    except ImageInputError as err:
-        raise gr.Error(str(err)) from err
-
-
-def read_upload(path: Any) -> torch.Tensor:
-    """An uploaded file path -> (1, 28, 28) MNIST-style digit."""
-    if not path:
-        raise gr.Error("upload an image of a digit first (PNG or JPEG)")
-    try:
-        return digit_tensor(open_image(path))
-    except ImageInputError as err:
-        raise gr.Error(str(err)) from err
-
-
 def build_tab(context: TabContext) -> None:
     explorer = Explorer(context)
     specs = context.plugin.variants
@@ -205,11 +181,11 @@ def build_tab(context: TabContext) -> None:
 
     def encode_drawing(variant, drawing, a, b, c):
         """A drawn digit -> (what the model sees, its reconstruction, map, where it lands)."""
-        return encode_image(variant, read_drawing(drawing), a, b, c)
+        return encode_image(variant, inputs.drawn_digit(drawing), a, b, c)
 
     def encode_upload(variant, path, a, b, c):
         """An uploaded digit image -> (what the model sees, its reconstruction, map, where it lands)."""
-        return encode_image(variant, read_upload(path), a, b, c)
+        return encode_image(variant, inputs.uploaded_digit(path), a, b, c)
 
     def interpolate(variant, i, j, steps):
         """Decode `steps` points on the segment between the encodings of test digits i and j;

@@ -1,0 +1,1 @@
+"""Audio helpers shared by audio plugins: reading uploads safely, pictures of waveforms."""

@@ -1,0 +1,50 @@
+"""Sample quality of the shipped CGAN variants, and the judge on real test digits.
+
+    python -m bench.cgan_quality [--per-class 1000]
+
+For each variant: label accuracy (share of samples the judge reads as the requested class),
+Fréchet distance on the judge's features against the test set beside the real-vs-real floor,
+and diversity per class over that of real images. Goals (MNIST): label accuracy ≥ 99 %,
+Fréchet distance ≤ 3× the floor. Writes bench/results/cgan_quality.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+import torch
+
+from bench.report import print_table, write_results
+from hub.weights import load_weights, resolve_weights
+from plugins.cgan import PLUGIN
+from plugins.cgan.quality import real_reference, score_generator, score_images
+from training.data import load_idx_dataset
+
+
+def main(argv: list[str] | None = None) -> list[dict]:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--per-class", type=int, default=1000)
+    p.add_argument("--data-dir", default=None)
+    args = p.parse_args(argv)
+    rows = []
+    for spec in PLUGIN.variants:
+        loaded = load_weights(PLUGIN.name, spec, resolve_weights(PLUGIN.name, spec), PLUGIN.build_model,
+                              torch.device("cpu"))
+        dataset = loaded.config["data"]["dataset"]
+        reference = real_reference(dataset, args.data_dir, args.per_class)
+        real, real_y = load_idx_dataset(dataset, "train", args.data_dir, limit=10 * args.per_class)
+        real_scores = score_images(real.float().div(255).unsqueeze(1), real_y, dataset, reference)
+        scores = score_generator(loaded.model, dataset, args.data_dir, args.per_class, reference=reference)
+        for what, s in ((f"real {dataset} train images", real_scores), (f"cgan/{spec.variant}", scores)):
+            rows.append({"images": what, "label_accuracy": s["label_accuracy"], "frechet": s["frechet_distance"],
+                         "floor": s["frechet_floor_real_vs_real"], "ratio": s["frechet_ratio_to_floor"],
+                         "diversity_vs_real": s["diversity_ratio_to_real"]})
+    print_table(rows)
+    meta = {"per_class": args.per_class, "command": "python -m bench.cgan_quality " + " ".join(argv or []),
+            "goals": {"label_accuracy": 0.99, "frechet_ratio_to_floor": 3.0}}
+    print(f"wrote {write_results('cgan_quality', rows, meta)}")
+    return rows
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,66 @@
+"""PixelCNN quality: test NLL (nats for binarized, bits/dim for 256 levels), and the judge
+classifier on whole samples and on completions.
+
+    python -m bench.pixelcnn_quality [--limit 10000] [--samples 100]
+
+Binarized goal: ≤ 81.3 nats (PixelCNN, van den Oord et al. 2016a). The judge's label accuracy
+on class-conditioned samples, and on completions of the bottom half of test digits (given no
+class: does a completed 7 still read as a 7?). Writes bench/results/pixelcnn_quality.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+
+import torch
+
+from bench.report import print_table, write_results
+from evaluation.classifier import judge, load_judge
+from evaluation.metrics import label_accuracy
+from hub.weights import load_weights, resolve_weights
+from plugins.pixelcnn import PLUGIN
+from plugins.pixelcnn.sample import complete, quantize, region_mask
+from plugins.pixelcnn.train import prepare, test_nll
+from training.data import load_idx_dataset
+
+
+def main(argv: list[str] | None = None) -> list[dict]:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--limit", type=int, default=10000, help="test digits for the NLL")
+    p.add_argument("--samples", type=int, default=100, help="samples (and completions) scored by the judge")
+    p.add_argument("--data-dir", default=None)
+    p.add_argument("--device", default="cpu")
+    args = p.parse_args(argv)
+    classifier, _ = load_judge("mnist")
+    images, labels = load_idx_dataset("mnist", "test", args.data_dir, limit=args.limit)
+    rows = []
+    for spec in PLUGIN.variants:
+        model = load_weights("pixelcnn", spec, resolve_weights("pixelcnn", spec), PLUGIN.build_model,
+                             torch.device(args.device)).model
+        x = prepare(images, model.levels, seed=0)
+        nll = test_nll(model, x, labels)
+        nll_free = test_nll(model, x, None)
+        n = args.samples
+        wanted = torch.arange(n) % 10
+        drawn = complete(model, torch.zeros(n, 1, 28, 28), region_mask("everything", n), wanted, seed=1).images
+        source = quantize(images[:n].float().div(255).unsqueeze(1), model.levels)
+        completed = complete(model, source, region_mask("bottom half", n), None, seed=2).images
+        row = {"variant": spec.variant, "test_digits": len(x),
+               "nll_nats": round(nll, 2), "nll_nats_no_label": round(nll_free, 2),
+               "bits_per_dim": round(nll / (784 * math.log(2)), 4),
+               "judge_acc_conditioned_samples": round(label_accuracy(judge(classifier, drawn)[0], wanted), 3),
+               "judge_acc_completions": round(label_accuracy(judge(classifier, completed)[0], labels[:n]), 3),
+               "judge_acc_inputs": round(label_accuracy(judge(classifier, source)[0], labels[:n]), 3)}
+        if model.levels == 2:
+            row["goal_nll_nats"] = 81.3
+        rows.append(row)
+    print_table(rows)
+    meta = {"limit": args.limit, "samples": args.samples, "test_binarization": "Bernoulli(pixel/255), seed 0",
+            "command": "python -m bench.pixelcnn_quality " + " ".join(argv or [])}
+    print(f"wrote {write_results('pixelcnn_quality', rows, meta)}")
+    return rows
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,211 @@
+"""The "CGAN digit picker" tab.
+
+Every action is also an API endpoint (``api_name="cgan_..."``) and validates its inputs, so
+letters in the number field, seeds out of range or N = 100000 get a clear message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import gradio as gr
+import torch
+from PIL import Image
+
+from hub import inputs
+from hub.plugin import TabContext
+from imaging.grid import captioned_grid, grid_image
+from plugins.cgan.sample import MAX_SEED, best_of, generate, noise, noise_block, slerp
+
+MAX_NUMBER_LENGTH = 24
+MAX_GRID = 100
+MAX_DRAWS = 1024
+ALL = "all"
+SCALE = 3
+GOOD, BAD = (120, 220, 120), (255, 110, 110)
+
+
+class Picker:
+    """Handlers of the tab; `context.model` loads and caches the variants."""
+
+    def __init__(self, context: TabContext) -> None:
+        self.context = context
+        self.variants = [s.variant for s in context.plugin.variants]
+
+    def model(self, variant: str):
+        return self.context.model(inputs.choice("variant", variant, self.variants))
+
+    def classes(self, variant: str) -> list[str]:
+        return list(self.model(variant).config["data"]["classes"])
+
+    def label_index(self, variant: str, label: str) -> int | None:
+        """"all" -> None; a class name or index -> its index."""
+        names = self.classes(variant)
+        if label == ALL:
+            return None
+        if label in names:
+            return names.index(label)
+        raise gr.Error(f"class must be {ALL!r} or one of {', '.join(names)}; got {label!r}")
+
+    def readings(self, variant: str, images: torch.Tensor, labels: torch.Tensor,
+                 prefix: Sequence[str] | None = None) -> tuple[list[str], list[tuple[int, int, int]]]:
+        """Captions "asked 7 -> 7 .99" from the judge classifier, green when it agrees."""
+        from evaluation.classifier import judge, load_judge
+
+        dataset = self.model(variant).config["data"]["dataset"]
+        try:
+            classifier, _ = load_judge(dataset)
+        except Exception as err:  # noqa: BLE001 - the picture is still worth showing
+            gr.Warning(f"the judge classifier for {dataset} is unavailable: {err}")
+            return [""] * len(images), [GOOD] * len(images)
+        probs, _ = judge(classifier, images)
+        p, read = probs.max(1)
+        captions = [f"{(prefix[i] + ' ') if prefix else ''}{int(a)}>{int(r)} {float(q):.2f}"[:14]
+                    for i, (a, r, q) in enumerate(zip(labels, read, p))]
+        return captions, [GOOD if int(a) == int(r) else BAD for a, r in zip(labels, read)]
+
+    def picture(self, variant: str, images: torch.Tensor, labels: torch.Tensor, nrow: int, show_reading: bool,
+                prefix: Sequence[str] | None = None) -> Image.Image:
+        if show_reading:
+            captions, colors = self.readings(variant, images, labels, prefix)
+            return captioned_grid(images, captions, nrow=nrow, scale=SCALE, colors=colors)
+        if prefix:
+            return captioned_grid(images, list(prefix), nrow=nrow, scale=SCALE)
+        return grid_image(images, nrow=nrow, scale=SCALE)
+
+    def grid(self, variant: str, label: str, count, seed, show_reading: bool) -> Image.Image:
+        """``count`` samples of one class (or cycling through all), from one seed."""
+        loaded = self.model(variant)
+        index = self.label_index(variant, label)
+        count = inputs.integer("count", count, 1, MAX_GRID)
+        seed = inputs.integer("seed", seed, 0, MAX_SEED)
+        model = loaded.model
+        labels = torch.full((count,), index) if index is not None else torch.arange(count) % model.classes
+        images = generate(model, noise_block(seed, count, model.z_dim), labels)
+        return self.picture(variant, images, labels, 10, show_reading)
+
+    def number(self, variant: str, text, seed, show_reading: bool) -> Image.Image:
+        """A string of digits written in one handwriting: one z, one label per character."""
+        model = self.model(variant).model
+        text = "" if text is None else str(text).strip()
+        if not text:
+            raise gr.Error("type a number, e.g. 2026")
+        if not text.isdecimal() or not text.isascii():
+            raise gr.Error(f"the number may contain only the digits 0-9; got {text[:40]!r}")
+        if len(text) > MAX_NUMBER_LENGTH:
+            raise gr.Error(f"the number may have at most {MAX_NUMBER_LENGTH} digits; got {len(text)}")
+        seed = inputs.integer("seed", seed, 0, MAX_SEED)
+        labels = torch.tensor([int(c) for c in text])
+        z = noise([seed], model.z_dim).expand(len(labels), -1)
+        images = generate(model, z, labels)
+        if show_reading:
+            return self.picture(variant, images, labels, len(labels), True)
+        return grid_image(images, nrow=len(labels), padding=0, scale=SCALE, pad_value=0.0)
+
+    def styles(self, variant: str, seeds: str, show_reading: bool) -> Image.Image:
+        """One row per seed: that seed's z with every class, so a row shares one style."""
+        model = self.model(variant).model
+        values = _parse_seeds(seeds)
+        z = noise(values, model.z_dim).repeat_interleave(model.classes, 0)
+        labels = torch.arange(model.classes).repeat(len(values))
+        return self.picture(variant, generate(model, z, labels), labels, model.classes, show_reading)
+
+    def best(self, variant: str, label: str, draws, keep, seed, show_reading: bool) -> Image.Image:
+        """Draw N per class, keep the k the discriminator rates most real (captions: D's logit)."""
+        loaded = self.model(variant)
+        model = loaded.model
+        index = self.label_index(variant, label)
+        draws = inputs.integer("N (draws)", draws, 1, MAX_DRAWS)
+        keep = inputs.integer("k (kept)", keep, 1, min(draws, 100))
+        seed = inputs.integer("seed", seed, 0, MAX_SEED)
+        labels = torch.arange(model.classes) if index is None else torch.tensor([index])
+        if len(labels) * draws > 4 * MAX_DRAWS:
+            raise gr.Error(f"with class 'all', N may be at most {4 * MAX_DRAWS // len(labels)}; got {draws}")
+        images, y, scores = best_of(model, labels, draws, keep, seed)
+        prefix = [f"D{float(s):+.1f}" for s in scores]
+        return self.picture(variant, images, y, keep if index is None else min(10, keep), show_reading, prefix)
+
+    def interpolate(self, variant: str, label: str, seed_a, seed_b, steps) -> Image.Image:
+        """Spherical interpolation from seed a's z to seed b's, for one class (or each class)."""
+        model = self.model(variant).model
+        index = self.label_index(variant, label)
+        a = inputs.integer("seed a", seed_a, 0, MAX_SEED)
+        b = inputs.integer("seed b", seed_b, 0, MAX_SEED)
+        steps = inputs.integer("steps", steps, 2, 20)
+        za, zb = noise([a, b], model.z_dim)
+        path = slerp(za, zb, torch.linspace(0, 1, steps))
+        classes = [index] if index is not None else list(range(model.classes))
+        z = path.repeat(len(classes), 1)
+        labels = torch.tensor(classes).repeat_interleave(steps)
+        return grid_image(generate(model, z, labels), nrow=steps, scale=SCALE)
+
+    def class_choices(self, variant: str):
+        names = self.classes(variant)
+        return gr.Dropdown(choices=[ALL, *names], value=names[7] if len(names) > 7 else ALL)
+
+
+def _parse_seeds(text) -> list[int]:
+    parts = [p for p in str(text or "").replace(" ", "").split(",") if p]
+    if not parts:
+        raise gr.Error("give one or more seeds, e.g. 0,1,2")
+    if len(parts) > 10:
+        raise gr.Error(f"at most 10 seeds (rows); got {len(parts)}")
+    return [inputs.integer("seed", p, 0, MAX_SEED) for p in parts]
+
+
+def build_tab(context: TabContext) -> None:
+    picker = Picker(context)
+    specs = context.plugin.variants
+    classes = [str(d) for d in range(10)]
+    gr.Markdown(context.plugin.description)
+    with gr.Row():
+        variant = gr.Dropdown([(f"{s.variant} — {s.summary}", s.variant) for s in specs], value=specs[0].variant,
+                              label="Variant", scale=3)
+        show_reading = gr.Checkbox(False, label="Show what the judge classifier reads (asked>read p)", scale=2)
+    with gr.Tab("Pick"):
+        with gr.Row():
+            label = gr.Dropdown([ALL, *classes], value="7", label="Class", allow_custom_value=True)
+            count = gr.Slider(1, MAX_GRID, value=100, step=1, label="How many")
+            seed = gr.Number(0, precision=0, label="Seed")
+            go = gr.Button("Generate", variant="primary")
+        picked = gr.Image(label="Samples", type="pil", format="png", interactive=False, elem_id="cgan-grid")
+    with gr.Tab("Write a number"):
+        gr.Markdown("One z for every digit: the number in one shared handwriting. Change the seed for another hand.")
+        with gr.Row():
+            text = gr.Textbox("2026", label="Number (digits 0-9)", max_length=200)
+            number_seed = gr.Number(3, precision=0, label="Seed (handwriting)")
+            write = gr.Button("Write", variant="primary")
+        written = gr.Image(label="Written", type="pil", format="png", interactive=False, elem_id="cgan-number")
+    with gr.Tab("Same style across classes"):
+        with gr.Row():
+            seeds = gr.Textbox("0,1,2,3,4", label="Seeds, one row each")
+            style_go = gr.Button("Draw", variant="primary")
+        styled = gr.Image(label="One z per row, ten labels", type="pil", format="png", interactive=False)
+    with gr.Tab("Best of N"):
+        gr.Markdown("Draw N samples, keep the top k as the discriminator rates them (caption: D's logit).")
+        with gr.Row():
+            best_label = gr.Dropdown([ALL, *classes], value="7", label="Class", allow_custom_value=True)
+            draws = gr.Slider(1, MAX_DRAWS, value=64, step=1, label="N (draws)")
+            keep = gr.Slider(1, 100, value=10, step=1, label="k (kept)")
+            best_seed = gr.Number(0, precision=0, label="Seed")
+            best_go = gr.Button("Draw and rank", variant="primary")
+        best = gr.Image(label="Best k", type="pil", format="png", interactive=False)
+    with gr.Tab("Interpolate"):
+        with gr.Row():
+            mix_label = gr.Dropdown([ALL, *classes], value="7", label="Class", allow_custom_value=True)
+            seed_a = gr.Number(0, precision=0, label="Seed a")
+            seed_b = gr.Number(1, precision=0, label="Seed b")
+            steps = gr.Slider(2, 20, value=10, step=1, label="Steps")
+            mix_go = gr.Button("Interpolate", variant="primary")
+        mixed = gr.Image(label="z from seed a to seed b (slerp)", type="pil", format="png", interactive=False)
+
+    grid_inputs = [variant, label, count, seed, show_reading]
+    go.click(picker.grid, grid_inputs, picked, api_name="cgan_grid")
+    write.click(picker.number, [variant, text, number_seed, show_reading], written, api_name="cgan_number")
+    text.submit(picker.number, [variant, text, number_seed, show_reading], written, api_name=False)
+    style_go.click(picker.styles, [variant, seeds, show_reading], styled, api_name="cgan_styles")
+    best_go.click(picker.best, [variant, best_label, draws, keep, best_seed, show_reading], best,
+                  api_name="cgan_best_of")
+    mix_go.click(picker.interpolate, [variant, mix_label, seed_a, seed_b, steps], mixed, api_name="cgan_interpolate")
+    variant.change(lambda v: [picker.class_choices(v)] * 3, variant, [label, best_label, mix_label], api_name=False)
+    context.on_open(picker.grid, grid_inputs, picked)

@@ -1,0 +1,48 @@
+"""PixelCNN completion: a class-conditional Gated PixelCNN on MNIST, binarized and 256-level."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hub.plugin import Plugin, SampleOption, TabContext, TrainRequest, WeightsSpec
+from plugins.pixelcnn.model import GatedPixelCNN
+from plugins.pixelcnn.sample import sample
+from plugins.pixelcnn.variants import RECIPES
+
+
+def train(request: TrainRequest) -> Path:
+    # Imported on use: serving never pays for the training stack, training never for gradio.
+    from plugins.pixelcnn.train import train as run
+
+    return run(request)
+
+
+def build_tab(context: TabContext) -> None:
+    from plugins.pixelcnn.ui import build_tab as build
+
+    build(context)
+
+
+PLUGIN = Plugin(
+    name="pixelcnn",
+    title="PixelCNN completion",
+    description=(
+        "A Gated PixelCNN models a digit one pixel at a time, each pixel given all pixels above and to "
+        "its left: p(x) = Π p(x_i | x_<i). Hide part of a digit and it samples the hidden pixels in "
+        "raster order, each completion with its log-likelihood."
+    ),
+    variants=(
+        WeightsSpec(variant="binarized", repo_id="genhub/pixelcnn-mnist-binarized", revision="v1",
+                    sha256="0" * 64, summary=RECIPES["binarized"].summary),
+        WeightsSpec(variant="grayscale", repo_id="genhub/pixelcnn-mnist-grayscale", revision="v1",
+                    sha256="0" * 64, summary=RECIPES["grayscale"].summary),
+    ),
+    build_model=lambda model_config: GatedPixelCNN(**model_config),
+    train=train,
+    sample=sample,
+    build_tab=build_tab,
+    sample_options=(
+        SampleOption("label", int, -1, "digit to draw, 0-9; -1 draws without a class"),
+        SampleOption("temperature", float, 1.0, "divides the logits; < 1 is more conservative"),
+    ),
+)

@@ -1,0 +1,173 @@
+"""The "PixelCNN completion" tab: hide part of a digit, sample the hidden pixels row by row.
+
+The handler is a generator: it yields the grid after every finished row (with a progress
+bar), then the completions ranked by log-likelihood. It is also the API endpoint
+``pixelcnn_complete``.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import gradio as gr
+import numpy as np
+import torch
+from PIL import Image
+
+from hub import inputs
+from hub.plugin import TabContext
+from imaging.grid import captioned_grid
+from plugins.pixelcnn.sample import MASKS, quantize, region_mask
+from plugins.pixelcnn.sampling import draw_uniforms, iter_cached
+from training.data import load_idx_dataset
+
+TEST_DIGITS = 1000
+SOURCES = ("test digit", "drawing", "upload")
+REGIONS = (*MASKS[:2], "painted")
+NO_CLASS = "none"
+EDITOR_SCALE = 10
+MAX_COMPLETIONS = 16
+SCALE = 4
+
+
+class Completer:
+    def __init__(self, context: TabContext) -> None:
+        self.context = context
+        self.variants = [s.variant for s in context.plugin.variants]
+        self._lock = threading.Lock()
+        self._digits: tuple[torch.Tensor, torch.Tensor] | None = None
+
+    def model(self, variant: str):
+        return self.context.model(inputs.choice("variant", variant, self.variants))
+
+    def test_digits(self) -> tuple[torch.Tensor, torch.Tensor]:
+        """The first TEST_DIGITS MNIST test digits (N, 1, 28, 28) in [0, 1] and labels (N,)."""
+        with self._lock:
+            if self._digits is None:
+                try:
+                    images, labels = load_idx_dataset("mnist", "test", limit=TEST_DIGITS)
+                except FileNotFoundError as err:
+                    raise gr.Error(f"MNIST test digits are needed for this and were not found: {err}") from err
+                self._digits = (images.float().div(255).unsqueeze(1), labels)
+            return self._digits
+
+    def source_image(self, source: str, index: Any, drawing: Any, upload: Any) -> torch.Tensor:
+        """The digit to complete: (1, 28, 28) in [0, 1]."""
+        source = inputs.choice("source", source, SOURCES)
+        if source == "test digit":
+            return self.test_digits()[0][inputs.integer("test digit", index, 0, TEST_DIGITS - 1)]
+        if source == "drawing":
+            return inputs.drawn_digit(drawing)
+        return inputs.uploaded_digit(upload)
+
+    def preview(self, variant: str, source: str, index: Any, drawing: Any, upload: Any) -> Image.Image:
+        """The chosen digit as the model sees it, enlarged to the mask editor's canvas."""
+        image = quantize(self.source_image(source, index, drawing, upload), self.model(variant).model.levels)
+        array = (image[0].numpy() * 255).astype(np.uint8)
+        return Image.fromarray(array).resize((28 * EDITOR_SCALE,) * 2, Image.Resampling.NEAREST).convert("RGB")
+
+
+def painted_mask(value: Any) -> torch.Tensor:
+    """An ImageEditor value -> (28, 28) bool, True where the strokes cover ≥ 30 % of a pixel's cell."""
+    layers = value.get("layers") if isinstance(value, dict) else None
+    if not layers:
+        raise gr.Error("paint the pixels to hide on the digit (mask editor), or choose bottom/right half")
+    try:
+        strokes = [np.asarray(Image.open(layer) if isinstance(layer, str) else layer) for layer in layers]
+    except Exception as err:  # noqa: BLE001 - any unreadable layer
+        raise gr.Error(f"the painted mask could not be read: {err}") from err
+    alpha = np.zeros(strokes[0].shape[:2], dtype=np.float32)
+    for stroke in strokes:
+        if stroke.shape[:2] != alpha.shape:
+            raise gr.Error("the mask layers have different sizes")
+        alpha = np.maximum(alpha, stroke[..., 3] / 255.0 if stroke.ndim == 3 and stroke.shape[2] == 4
+                           else (stroke.max(-1) if stroke.ndim == 3 else stroke) / 255.0)
+    h, w = alpha.shape
+    if h != w or h % 28:
+        raise gr.Error(f"the mask must be square with a side that is a multiple of 28 (28, 280, ...); got {w}×{h}")
+    cell = h // 28
+    coverage = alpha.reshape(28, cell, 28, cell).mean((1, 3))
+    return torch.from_numpy(coverage >= 0.3)
+
+
+def completion_grid(source: torch.Tensor, mask: torch.Tensor, images: torch.Tensor, captions: list[str]) -> Image.Image:
+    """The input (hidden pixels shown as mid grey) followed by the completions, captioned."""
+    shown = source.clone()
+    shown[0][mask] = 0.5
+    rgb = torch.cat([shown.expand(3, -1, -1)[None], images.expand(-1, 3, -1, -1)])
+    rgb[0, 0][mask] = 0.9   # reddish: what is hidden
+    rgb[0, 1][mask] = 0.3
+    rgb[0, 2][mask] = 0.3
+    return captioned_grid(rgb, ["hidden", *captions], nrow=min(9, len(rgb)), scale=SCALE)
+
+
+def build_tab(context: TabContext) -> None:
+    completer = Completer(context)
+    specs = context.plugin.variants
+
+    def complete(variant, source, index, drawing, upload, region, painted, count, temperature, label, seed,
+                 progress=gr.Progress()):
+        """Yield (grid, table) after every sampled row, then the completions ranked by log-likelihood."""
+        model = completer.model(variant).model
+        image = quantize(completer.source_image(source, index, drawing, upload), model.levels)
+        region = inputs.choice("hidden region", region, REGIONS)
+        mask = painted_mask(painted) if region == "painted" else region_mask(region)[0]
+        count = inputs.integer("completions", count, 1, MAX_COMPLETIONS)
+        temperature = inputs.number("temperature", temperature, 0.05, 5.0)
+        label = inputs.choice("class", str(label), [NO_CLASS, *map(str, range(10))])
+        seed = inputs.integer("seed", seed, 0, 2**31 - 1)
+        if not mask.any():
+            raise gr.Error("the mask hides no pixel: paint over part of the digit, or choose bottom/right half")
+        if mask.all():
+            gr.Warning("every pixel is hidden: these are whole new digits, not completions")
+        device = next(model.parameters()).device
+        x = image[None].expand(count, -1, -1, -1).to(device)
+        masks = mask[None].expand(count, -1, -1).to(device)
+        labels = None if label == NO_CLASS else torch.full((count,), int(label), device=device)
+        uniforms = draw_uniforms((count, 28, 28), seed).to(device)
+        total = int(mask.sum())
+        steps = iter_cached(model, x, masks, labels, temperature, uniforms,
+                            progress=lambda done, todo: progress(done / todo, desc="sampling pixels"),
+                            every_row=True)
+        result = None
+        for result in steps:
+            yield completion_grid(image, mask, result.images.cpu(), [f"#{i + 1}" for i in range(count)]), None
+        order = result.log_likelihood.argsort(descending=True)
+        ll = result.log_likelihood[order]
+        captions = [f"{v:.1f} nats" for v in ll.tolist()]
+        rows = [[rank + 1, int(i) + 1, round(float(v), 2), round(float(v) / total, 4)]
+                for rank, (i, v) in enumerate(zip(order, ll))]
+        yield completion_grid(image, mask, result.images.cpu()[order], captions), rows
+
+    gr.Markdown(context.plugin.description)
+    variant = gr.Dropdown([(f"{s.variant} — {s.summary}", s.variant) for s in specs], value=specs[0].variant,
+                          label="Variant")
+    with gr.Row():
+        with gr.Column():
+            source = gr.Radio(list(SOURCES), value="test digit", label="Digit to complete")
+            index = gr.Number(0, precision=0, label=f"test digit # (0-{TEST_DIGITS - 1})")
+            drawing = gr.Sketchpad(label="…or draw one", type="pil", canvas_size=(280, 280))
+            upload = gr.File(label="…or upload one", file_types=["image"], type="filepath")
+        with gr.Column():
+            region = gr.Radio(list(REGIONS), value="bottom half", label="Hidden region")
+            painted = gr.ImageEditor(label="Paint what to hide (for 'painted')", type="numpy",
+                                     canvas_size=(28 * EDITOR_SCALE, 28 * EDITOR_SCALE), layers=False,
+                                     brush=gr.Brush(default_size=20, colors=["#ff4040"], color_mode="fixed"),
+                                     eraser=gr.Eraser(default_size=20), sources=())
+            load = gr.Button("Put the digit in the mask editor")
+    with gr.Row():
+        count = gr.Slider(1, MAX_COMPLETIONS, value=8, step=1, label="completions")
+        temperature = gr.Slider(0.05, 5.0, value=1.0, step=0.05, label="temperature")
+        label = gr.Dropdown([NO_CLASS, *map(str, range(10))], value=NO_CLASS, label="class (optional)")
+        seed = gr.Number(0, precision=0, label="seed")
+        go = gr.Button("Complete", variant="primary")
+    grid = gr.Image(label="Completions (ranked by log-likelihood when done)", type="pil", format="png",
+                    interactive=False, elem_id="pixelcnn-grid")
+    table = gr.Dataframe(headers=["rank", "completion", "log p (nats)", "per hidden pixel"], label="Log-likelihoods",
+                         interactive=False)
+
+    load.click(lambda *a: {"background": completer.preview(*a), "layers": [], "composite": None},
+               [variant, source, index, drawing, upload], painted, api_name=False)
+    go.click(complete, [variant, source, index, drawing, upload, region, painted, count, temperature, label, seed],
+             [grid, table], api_name="pixelcnn_complete")

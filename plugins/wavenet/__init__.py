@@ -1,0 +1,48 @@
+"""WaveNet audio: spoken digits from a WaveNet conditioned on the digit and the speaker."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hub.plugin import Plugin, SampleOption, TabContext, TrainRequest, WeightsSpec
+from plugins.wavenet.model import WaveNet
+from plugins.wavenet.sample import sample
+from plugins.wavenet.variants import RECIPES
+
+
+def train(request: TrainRequest) -> Path:
+    # Imported on use: serving never pays for the training stack, training never for gradio.
+    from plugins.wavenet.train import train as run
+
+    return run(request)
+
+
+def build_tab(context: TabContext) -> None:
+    from plugins.wavenet.ui import build_tab as build
+
+    build(context)
+
+
+PLUGIN = Plugin(
+    name="wavenet",
+    title="WaveNet audio",
+    description=(
+        "A WaveNet generates audio one sample at a time, 8,000 per second, each a 256-way choice of "
+        "μ-law level given the samples before it (dilated causal convolutions see the last 128 ms). "
+        "It is told which digit to say and, if you like, in whose voice."
+    ),
+    variants=(
+        WeightsSpec(variant="fsdd", repo_id="genhub/wavenet-fsdd", revision="v1",
+                    sha256="0" * 64, summary=RECIPES["fsdd"].summary),
+    ),
+    build_model=lambda model_config: WaveNet(**model_config),
+    train=train,
+    sample=sample,
+    build_tab=build_tab,
+    sample_options=(
+        SampleOption("label", int, -1, "digit to say, 0-9; -1 leaves it unspecified"),
+        SampleOption("speaker", str, "", "george, jackson, lucas, nicolas, theo or yweweler; empty: any"),
+        SampleOption("seconds", float, 0.6, "length of the clip in seconds (at most 5)"),
+        SampleOption("temperature", float, 1.0, "divides the logits; 0 is greedy"),
+    ),
+)

@@ -1,0 +1,82 @@
+"""WaveNet (van den Oord et al. 2016) for 8 kHz μ-law audio, globally conditioned on the
+spoken digit and the speaker.
+
+Input: μ-law levels (N, T) int64 in 0..255. Output: logits (N, 256, T); the logits at time t
+predict the level at t + 1 from levels ≤ t. A causal convolution (kernel 2), then residual
+blocks with dilated causal convolutions (kernel 2, dilations 1, 2, 4 … repeated), the gate
+tanh(W_f·x + V_f·h) · σ(W_g·x + V_g·h) with h the global condition (digit and speaker
+embeddings), a 1×1 residual and a 1×1 skip per block; skips summed -> ReLU -> 1×1 -> ReLU -> 1×1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+
+def gate(x: torch.Tensor) -> torch.Tensor:
+    """tanh(a) · σ(b) over the two halves of dim 1."""
+    a, b = x.chunk(2, dim=1)
+    return torch.tanh(a) * torch.sigmoid(b)
+
+
+class ResidualBlock(nn.Module):
+    def __init__(self, channels: int, skip_channels: int, dilation: int, condition_dim: int) -> None:
+        super().__init__()
+        self.dilation = dilation
+        self.dilated = nn.Conv1d(channels, 2 * channels, 2, dilation=dilation)
+        self.condition = nn.Linear(condition_dim, 2 * channels, bias=False)
+        self.residual = nn.Conv1d(channels, channels, 1)
+        self.skip = nn.Conv1d(channels, skip_channels, 1)
+
+    def forward(self, x: torch.Tensor, h: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """x (N, C, T), h (N, D) -> (x + residual (N, C, T), skip (N, S, T))."""
+        g = gate(self.dilated(F.pad(x, (self.dilation, 0))) + self.condition(h)[:, :, None])
+        return x + self.residual(g), self.skip(g)
+
+
+class WaveNet(nn.Module):
+    def __init__(self, levels: int = 256, channels: int = 32, skip_channels: int = 64,
+                 dilations: Sequence[int] = tuple(2**i for i in range(10)), digits: int = 10, speakers: int = 6,
+                 embed_dim: int = 16) -> None:
+        """``levels``: μ-law quantization levels; ``channels``: residual width; ``dilations``: one
+        block per entry; ``digits`` / ``speakers``: condition vocabularies (each gets one more
+        row, "unspecified", for a label dropped in training or left out at sampling)."""
+        super().__init__()
+        self.levels, self.digits, self.speakers = levels, digits, speakers
+        self.dilations = list(dilations)
+        self.embed_input = nn.Embedding(levels, channels)                 # = one-hot then a 1×1 conv
+        self.causal = nn.Conv1d(channels, channels, 2)
+        self.digit_embed = nn.Embedding(digits + 1, embed_dim)
+        self.speaker_embed = nn.Embedding(speakers + 1, embed_dim)
+        self.blocks = nn.ModuleList(ResidualBlock(channels, skip_channels, d, 2 * embed_dim) for d in self.dilations)
+        self.head = nn.Sequential(nn.ReLU(), nn.Conv1d(skip_channels, skip_channels, 1), nn.ReLU(),
+                                  nn.Conv1d(skip_channels, levels, 1))
+
+    @property
+    def receptive_field(self) -> int:
+        """Samples (including the current one) that the prediction of the next sample sees."""
+        return 2 + sum(self.dilations)
+
+    def condition(self, digit: torch.Tensor | None, speaker: torch.Tensor | None, batch: int,
+                  device: torch.device) -> torch.Tensor:
+        """Global condition (N, 2·embed_dim); None means "unspecified" for every clip."""
+        if digit is None:
+            digit = torch.full((batch,), self.digits, dtype=torch.long, device=device)
+        if speaker is None:
+            speaker = torch.full((batch,), self.speakers, dtype=torch.long, device=device)
+        return torch.cat([self.digit_embed(digit), self.speaker_embed(speaker)], dim=1)
+
+    def forward(self, levels: torch.Tensor, digit: torch.Tensor | None = None,
+                speaker: torch.Tensor | None = None) -> torch.Tensor:
+        """levels (N, T) int64 -> logits (N, 256, T) for the next sample at every t."""
+        h = self.condition(digit, speaker, len(levels), levels.device)
+        x = self.causal(F.pad(self.embed_input(levels).transpose(1, 2), (1, 0)))
+        skip = 0
+        for block in self.blocks:
+            x, s = block(x, h)
+            skip = skip + s
+        return self.head(skip)

@@ -1,0 +1,65 @@
+"""Seeded generation of spoken digits. Clips are float32 (N, T) in [-1, 1] at 8 kHz."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import torch
+
+from hub.plugin import SampleRequest, Samples
+from plugins.wavenet.audio import decode, encode, normalize
+from plugins.wavenet.generation import draw_uniforms, iter_fast
+from plugins.wavenet.variants import SAMPLE_RATE, SILENCE
+
+MAX_SECONDS = 5.0
+
+
+def speaker_index(config: Mapping[str, Any], speaker: str | None) -> int | None:
+    """A speaker's name (or "" / None: unspecified) -> its index; ValueError names the known ones."""
+    if not speaker:
+        return None
+    names = list(config["data"]["speakers"])
+    if speaker not in names:
+        raise ValueError(f"speaker must be one of {', '.join(names)} (or empty); got {speaker!r}")
+    return names.index(speaker)
+
+
+def prime_levels(prime: torch.Tensor | None, count: int) -> torch.Tensor:
+    """A priming clip (T,) in [-1, 1] at 8 kHz (None: one sample of silence) -> levels (count, 1 + T)."""
+    start = torch.full((count, 1), SILENCE, dtype=torch.long)
+    if prime is None:
+        return start
+    return torch.cat([start, encode(normalize(prime)).expand(count, -1)], dim=1)
+
+
+def generate(model: torch.nn.Module, count: int, seconds: float, digit: int | None, speaker: int | None,
+             temperature: float, seed: int, prime: torch.Tensor | None = None, progress=None, chunk: int = 2000):
+    """Yield clips so far (count, T) in [-1, 1], every ``chunk`` samples, then the whole clips
+    (the prime, if given, first). ``seconds`` of new audio; temperature 0 = greedy."""
+    if not 0 < seconds <= MAX_SECONDS:
+        raise ValueError(f"length must be in (0, {MAX_SECONDS:g}] seconds, got {seconds}")
+    if not 0 <= temperature <= 5:
+        raise ValueError(f"temperature must be in [0, 5] (0 = greedy), got {temperature}")
+    steps = int(round(seconds * SAMPLE_RATE))
+    levels = prime_levels(prime, count)
+    digits = None if digit is None else torch.full((count,), digit)
+    speakers = None if speaker is None else torch.full((count,), speaker)
+    uniforms = draw_uniforms(count, steps, seed)
+    for partial in iter_fast(model, levels, steps, digits, speakers, temperature, uniforms, progress, chunk):
+        yield decode(partial[:, 1:])
+
+
+def sample(model: torch.nn.Module, config: Mapping[str, Any], request: SampleRequest) -> Samples:
+    """``count`` clips. Options: ``label`` (digit 0-9; -1 unspecified), ``speaker`` (a name; ""
+    unspecified), ``seconds`` (default 0.6), ``temperature`` (default 1; 0 = greedy)."""
+    if request.count < 1:
+        raise ValueError(f"count must be >= 1, got {request.count}")
+    label = int(request.options.get("label", -1))
+    if not -1 <= label <= 9:
+        raise ValueError(f"label must be a digit 0-9 or -1 (unspecified), got {label}")
+    speaker = speaker_index(config, request.options.get("speaker") or None)
+    *_, clips = generate(model, request.count, float(request.options.get("seconds", 0.6)),
+                         None if label < 0 else label, speaker, float(request.options.get("temperature", 1.0)),
+                         request.seed, chunk=10**9)
+    return Samples(kind="audio", data=clips.float(), sample_rate=SAMPLE_RATE)

@@ -1,0 +1,173 @@
+"""The WaveNet: causal, fast generation equals naive, μ-law round trips, training on real FSDD
+lowers the loss, and the tab handles odd audio and values without crashing."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import soundfile
+import torch
+
+from audio.clips import AudioInputError, load_clip
+from plugins.wavenet.audio import decode, encode
+from plugins.wavenet.generation import draw_uniforms, generate_fast, generate_naive
+from plugins.wavenet.model import WaveNet
+from plugins.wavenet.train import clip_nll, clip_tensors
+from training.data import load_fsdd
+
+
+def small() -> WaveNet:
+    torch.manual_seed(0)
+    return WaveNet(channels=8, skip_channels=8, dilations=[1, 2, 4, 8, 16, 1, 2, 4], embed_dim=4).eval()
+
+
+def test_no_output_depends_on_a_future_sample():
+    model = small()
+    x = torch.randint(0, 256, (1, 300))
+    for t in (0, 37, 150, 299):
+        bumped = x.clone()
+        bumped[0, t] = (bumped[0, t] + 100) % 256
+        with torch.no_grad():
+            diff = (model(bumped) - model(x)).abs().sum(1)[0]
+        changed = (diff > 0).nonzero().flatten()
+        assert len(changed) == 0 or changed.min() >= t, "logits before t must not see sample t"
+        assert t in changed.tolist() or t == 299 and len(changed) == 1, "the prediction at t uses sample t"
+
+
+def test_the_receptive_field_is_what_the_network_sees():
+    model = small()
+    x = torch.randint(0, 256, (1, 200))
+    last = 199
+    with torch.no_grad():
+        base = model(x)[0, :, last]
+        for t, expect in ((last - model.receptive_field + 1, True), (last - model.receptive_field, False)):
+            bumped = x.clone()
+            bumped[0, t] = (bumped[0, t] + 100) % 256
+            assert bool((model(bumped)[0, :, last] - base).abs().max() > 0) == expect
+
+
+@pytest.mark.parametrize("temperature,conditioned", [(1.0, True), (0.7, False), (0.0, True)])
+def test_fast_and_naive_generation_give_identical_audio(temperature, conditioned):
+    model = small()
+    prime = torch.cat([torch.full((2, 1), 128), torch.randint(100, 156, (2, 20))], dim=1)
+    digit = torch.tensor([3, 7]) if conditioned else None
+    speaker = torch.tensor([0, 5]) if conditioned else None
+    u = draw_uniforms(2, 300, 11)
+    naive = generate_naive(model, prime, 300, digit, speaker, temperature, u)
+    fast = generate_fast(model, prime, 300, digit, speaker, temperature, u)
+    assert torch.equal(naive, fast)
+    assert torch.equal(fast[:, :21], prime)
+
+
+def test_mu_law_round_trip():
+    levels = torch.arange(256)
+    assert torch.equal(encode(decode(levels)), levels)
+    wave = torch.linspace(-1, 1, 2001)
+    err = (decode(encode(wave)) - wave).abs()
+    assert err.max() < 0.03 and err[900:1100].max() < 0.0025, "μ-law is fine near 0, coarse near ±1"
+    assert encode(torch.zeros(1)).item() == 128
+
+
+def test_a_short_training_run_on_real_fsdd_lowers_the_loss(data_dir):
+    data = load_fsdd("train", data_dir, limit=16)
+    levels, lengths = clip_tensors(data.waves, 1000)
+    model = small().train()
+    optimizer = torch.optim.Adam(model.parameters(), lr=3e-3)
+    losses = []
+    for _ in range(25):
+        nll, count = clip_nll(model, levels, lengths, data.digits, data.speakers)
+        loss = nll.sum() / count.sum()
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+    assert losses[-1] < losses[0] - 0.8, losses
+
+
+def _wav(path, data, rate):
+    soundfile.write(path, data, rate)
+    return path
+
+
+def test_odd_uploads_are_read_or_refused_clearly(tmp_path):
+    t = np.arange(8000 * 6) / 48000
+    tone = (0.5 * np.sin(2 * np.pi * 440 * t)).astype(np.float32)
+    wave = load_clip(_wav(tmp_path / "48k.wav", tone, 48000), 8000)
+    assert abs(len(wave) - len(tone) / 6) <= 1, "48 kHz is resampled to 8 kHz"
+    stereo = load_clip(_wav(tmp_path / "stereo.wav", np.stack([tone, -tone * 0.5], 1), 48000), 8000)
+    assert stereo.ndim == 1
+    with pytest.raises(AudioInputError, match="silent"):
+        load_clip(_wav(tmp_path / "silent.wav", np.zeros(8000, np.float32), 8000), 8000)
+    (tmp_path / "text.wav").write_text("not audio at all")
+    with pytest.raises(AudioInputError, match="not a readable audio file"):
+        load_clip(tmp_path / "text.wav", 8000)
+    with pytest.raises(AudioInputError, match="empty"):
+        load_clip(_touch(tmp_path / "empty.wav"), 8000)
+    long = _wav(tmp_path / "long.flac", np.zeros(8000 * 600, np.int16), 8000)
+    with pytest.raises(AudioInputError, match="600.0 s long"):
+        load_clip(long, 8000, max_seconds=60)
+
+
+def _touch(path):
+    path.write_bytes(b"")
+    return path
+
+
+def test_the_tab_says_a_digit_and_continues_a_recording(client, tmp_path):
+    audio, picture = client.predict("3", "theo", 0.3, 1.0, 0, api_name="/wavenet_generate")
+    rate = soundfile.info(audio).samplerate
+    data, _ = soundfile.read(audio)
+    assert rate == 8000 and len(data) == 2400
+    again, _ = soundfile.read(client.predict("3", "theo", 0.3, 1.0, 0, api_name="/wavenet_generate")[0])
+    assert np.array_equal(data, again)
+    greedy, _ = soundfile.read(client.predict("any", "any", 0.1, 0.0, 0, api_name="/wavenet_generate")[0])
+    assert len(greedy) == 800
+    from gradio_client import handle_file
+
+    t = np.arange(48000) / 48000
+    clip = _wav(tmp_path / "hello.wav", np.stack([0.3 * np.sin(2 * np.pi * 200 * t)] * 2, 1), 48000)
+    continued, _ = soundfile.read(client.predict(handle_file(str(clip)), "5", "any", 0.2, 1.0, 1,
+                                                 api_name="/wavenet_continue")[0])
+    assert len(continued) == 8000 + 1600, "the last second of the recording, then 0.2 s more"
+
+
+@pytest.mark.parametrize("args,fragment", [
+    (("3", "theo", 0, 1.0, 0), "less than minimum|length"),
+    (("3", "theo", 600, 1.0, 0), "greater than maximum|length"),
+    (("3", "theo", 0.2, -1, 0), "less than minimum|temperature"),
+    (("3", "bob", 0.2, 1.0, 0), "speaker must be one of"),
+    (("12", "theo", 0.2, 1.0, 0), "not in the list of choices|digit must be one of"),
+])
+def test_bad_values_get_a_clear_message(client, args, fragment):
+    with pytest.raises(Exception, match=fragment):
+        client.predict(*args, api_name="/wavenet_generate")
+
+
+def test_uploads_that_are_not_audio_or_silent_get_a_clear_message(client, tmp_path):
+    from gradio_client import handle_file
+
+    (tmp_path / "x.wav").write_text("hello")
+    with pytest.raises(Exception, match="not a readable audio file"):
+        client.predict(handle_file(str(tmp_path / "x.wav")), "5", "any", 0.2, 1.0, 1, api_name="/wavenet_continue")
+    silent = _wav(tmp_path / "silent.wav", np.zeros(8000, np.float32), 8000)
+    with pytest.raises(Exception, match="silent"):
+        client.predict(handle_file(str(silent)), "5", "any", 0.2, 1.0, 1, api_name="/wavenet_continue")
+
+
+def test_the_cli_writes_one_clip(tmp_path):
+    from hub.cli import main
+
+    out = tmp_path / "three.wav"
+    assert main(["sample", "wavenet", "--label", "3", "--speaker", "theo", "--seed", "0", "--seconds", "0.25",
+                 "--out", str(out)]) == 0
+    info = soundfile.info(out)
+    assert info.samplerate == 8000 and info.channels == 1 and info.frames == 2000
+
+
+def test_the_speech_judge_reads_real_test_clips(data_dir):
+    from evaluation.speech import load_speech_judge, read_digits
+
+    judge, config = load_speech_judge()
+    test = load_fsdd("test", data_dir)
+    accuracy = float((read_digits(judge, test.waves).argmax(1) == test.digits).float().mean())
+    assert accuracy >= 0.9 and config["metrics"]["test_accuracy"] == pytest.approx(accuracy, abs=0.01)
