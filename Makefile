@@ -10,7 +10,7 @@ PORT   ?= 7860
 export GENHUB_DATA ?= $(firstword $(wildcard $(abspath ../shared/datasets)))
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: serve test setup lint bench clean
+.PHONY: serve test setup lint bench clean system-deps
 
 $(BIN)/genhub: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,13 +23,16 @@ setup: $(BIN)/genhub
 serve: $(BIN)/genhub
 	$(BIN)/genhub serve --port $(PORT)
 
-# The browser tests drive Debian's Chromium (Playwright's own browser download needs internet).
-chromium:
-	@command -v chromium >/dev/null || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else echo "Chromium is needed for the browser tests: sudo apt-get install chromium"; exit 1; fi; }
+# The browser tests drive Debian's Chromium (Playwright's own browser download needs internet);
+# the Fashion-MNIST judge and CGAN tests read Debian's dataset-fashion-mnist.
+system-deps:
+	@missing=""; command -v chromium >/dev/null || missing="chromium"; \
+	[ -d /usr/share/datasets/fashion-mnist ] || [ -d "$$GENHUB_DATA/fashion-mnist" ] || missing="$$missing dataset-fashion-mnist"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "the tests need: sudo apt-get install $$missing"; exit 1; fi; fi
 
-test: $(BIN)/genhub chromium
+test: $(BIN)/genhub system-deps
 	$(BIN)/python -m pytest -q --durations=10
 
 lint: $(BIN)/genhub

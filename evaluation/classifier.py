@@ -24,7 +24,8 @@ JUDGES = {
                          sha256="de137c6757a989abd8a6d3d38be5d79102192c960b5a1bf71d229e122f3dfb1c",
                          summary="MNIST digit classifier (the judge)"),
     "fashion-mnist": WeightsSpec(variant="fashion-mnist", repo_id="genhub/classifier-fashion-mnist",
-                                 revision="v1", sha256="0" * 64,
+                                 revision="v1",
+                                 sha256="000a630eda8fbd48c5820c25b977d59fa3d7681d461a328a555bfa14cfd7b37c",
                                  summary="Fashion-MNIST classifier (the judge)"),
 }
 

@@ -17,7 +17,8 @@ SAMPLE_RATE = 8000
 CLIP_SAMPLES = 8000
 """Clips are cut or zero-padded to 1 s."""
 
-SPEECH_JUDGE = WeightsSpec(variant="fsdd", repo_id="genhub/classifier-fsdd", revision="v1", sha256="0" * 64,
+SPEECH_JUDGE = WeightsSpec(variant="fsdd", repo_id="genhub/classifier-fsdd", revision="v1",
+                           sha256="11c61638c4ebc0576d6bf32354cc8310fcc04b00cd3a2dc9d03bd75e26542d26",
                            summary="FSDD spoken-digit classifier (the judge)")
 
 

@@ -68,7 +68,7 @@ def _parser() -> argparse.ArgumentParser:
     sample.add_argument("--out", type=Path, required=True, help="output file: .png, .npy or .wav")
     sample.add_argument("--variant")
     sample.add_argument("--seed", type=int, default=0)
-    sample.add_argument("--count", type=int, default=16)
+    sample.add_argument("--count", type=int, default=None, help="default: 16 (1 for a .wav)")
     sample.add_argument("--device")
     sample.add_argument("--weights-dir", type=Path)
     sample.set_defaults(run=_sample)
@@ -158,9 +158,11 @@ def _sample(args: argparse.Namespace, extra: list[str], argv: list[str]) -> int:
         options_parser.add_argument(f"--{option.name.replace('_', '-')}", dest=option.name, type=option.type,
                                     default=option.default, help=option.help)
     options = vars(options_parser.parse_args(extra))
+    suffix = args.out.suffix.lower()
+    if args.count is None:
+        args.count = 1 if suffix == ".wav" else 16
     if args.count < 1 or args.count > 10_000:
         raise ValueError(f"--count must be between 1 and 10000, got {args.count}")
-    suffix = args.out.suffix.lower()
     if suffix not in {".png", ".npy", ".wav"}:
         raise ValueError(f"--out must end in .png, .npy or .wav, got {args.out}")
     spec = plugin.spec(args.variant)
@@ -180,7 +182,11 @@ def _sample(args: argparse.Namespace, extra: list[str], argv: list[str]) -> int:
             raise ValueError(f"{plugin.name} makes {samples.kind}, not audio: use .png or .npy")
         import soundfile
 
-        soundfile.write(args.out, data[0].numpy() if len(data) == 1 else data.T.numpy(), samples.sample_rate)
+        if len(data) == 1:
+            soundfile.write(args.out, data[0].numpy(), samples.sample_rate)
+        else:  # one mono file per clip: out-0.wav, out-1.wav, ...
+            for i, clip in enumerate(data):
+                soundfile.write(args.out.with_name(f"{args.out.stem}-{i}.wav"), clip.numpy(), samples.sample_rate)
     print(f"wrote {args.out}: {samples.kind} {tuple(data.shape)} from {plugin.name}/{spec.variant} ({resolved.origin})")
     return 0
 

@@ -18,7 +18,6 @@ from collections.abc import Callable, Iterator
 
 import numpy as np
 import torch
-from numba import njit
 
 from plugins.wavenet.model import WaveNet
 
@@ -58,7 +57,7 @@ def generate_naive(model: WaveNet, prime: torch.Tensor, steps: int, digit: torch
 
 
 class FastGenerator:
-    """One batch's generation state, as flat float32 arrays for `_run` (compiled by Numba).
+    """One batch's generation state, as flat float32 arrays for `kernel.run_steps` (compiled by Numba).
 
     Per layer l a queue ``queues[l, n, :dilation[l]]`` holds the layer's last ``dilation``
     inputs, each already multiplied by the first tap, plus biases and the condition."""
@@ -96,86 +95,12 @@ class FastGenerator:
         """Advance in place: ``levels`` (N, T) int64 holds known levels up to column ``feed``;
         feeds columns feed.., and samples columns feed + 1 .. feed + steps (those beyond the
         known prefix) with ``uniforms`` (N, steps)."""
-        _run(levels, feed, steps, temperature, uniforms, self.t, self.embed, self.causal, self.causal_bias,
+        from plugins.wavenet.kernel import run_steps  # Numba: imported (and compiled) on first use
+
+        run_steps(levels, feed, steps, temperature, uniforms, self.t, self.embed, self.causal, self.causal_bias,
              self.prev, self.dilations, self.taps, self.biases, self.queues, self.w_res, self.b_res, self.w_skip,
              self.b_skip, self.w1, self.b1, self.w2, self.b2)
         self.t += steps
-
-
-@njit(cache=True, nogil=True)
-def _run(levels, feed, steps, temperature, uniforms, t0, embed, causal, causal_bias, prev, dilations, taps,
-         biases, queues, w_res, b_res, w_skip, b_skip, w1, b1, w2, b2):  # pragma: no cover - compiled
-    n_batch = levels.shape[0]
-    n_layers, channels, four_c = taps.shape
-    c2 = four_c // 2
-    n_levels = w2.shape[1]
-    x = np.empty(channels, np.float32)
-    both = np.empty(four_c, np.float32)
-    g = np.empty(channels, np.float32)
-    skip = np.empty(w_skip.shape[2], np.float32)
-    hidden = np.empty(w1.shape[1], np.float32)
-    logits = np.empty(n_levels, np.float64)
-    for k in range(steps):
-        t = t0 + k
-        col = feed + k
-        for n in range(n_batch):
-            e = embed[levels[n, col]]
-            for o in range(channels):
-                acc = causal_bias[o]
-                for i in range(channels):
-                    acc += prev[n, i] * causal[0, i, o] + e[i] * causal[1, i, o]
-                x[o] = acc
-            prev[n, :] = e
-            skip[:] = b_skip
-            for layer in range(n_layers):
-                slot = t % dilations[layer]
-                both[:] = 0.0
-                for i in range(channels):
-                    xi = x[i]
-                    for o in range(four_c):
-                        both[o] += xi * taps[layer, i, o]
-                for o in range(c2):
-                    both[o] += queues[layer, n, slot, o]
-                    queues[layer, n, slot, o] = both[c2 + o] + biases[layer, n, o]  # seen again in `dilation` steps
-                for o in range(channels):
-                    g[o] = np.tanh(both[o]) / (1.0 + np.exp(-both[channels + o]))
-                for o in range(channels):
-                    acc = b_res[layer, o]
-                    for i in range(channels):
-                        acc += g[i] * w_res[layer, i, o]
-                    x[o] += acc
-                for i in range(channels):
-                    gi = g[i]
-                    for o in range(skip.shape[0]):
-                        skip[o] += gi * w_skip[layer, i, o]
-            for o in range(hidden.shape[0]):
-                acc = b1[o]
-                for i in range(skip.shape[0]):
-                    acc += max(skip[i], 0.0) * w1[i, o]
-                hidden[o] = max(acc, 0.0)
-            for o in range(n_levels):
-                acc = b2[o]
-                for i in range(hidden.shape[0]):
-                    acc += hidden[i] * w2[i, o]
-                logits[o] = acc
-            if col + 1 < levels.shape[1] and levels[n, col + 1] < 0:
-                levels[n, col + 1] = _choose(logits, temperature, uniforms[n, k])
-
-
-@njit(cache=True)
-def _choose(logits, temperature, u):  # pragma: no cover - compiled
-    """Inverse-CDF draw from softmax(logits / temperature) with uniform u; argmax at temperature 0."""
-    if temperature == 0.0:
-        return np.argmax(logits)
-    z = logits / temperature
-    z = np.exp(z - z.max())
-    cdf = np.cumsum(z)
-    target = u * cdf[-1]
-    count = 0
-    for v in cdf:
-        if v < target:
-            count += 1
-    return min(count, logits.shape[0] - 1)
 
 
 def iter_fast(model: WaveNet, prime: torch.Tensor, steps: int, digit: torch.Tensor | None,
