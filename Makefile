@@ -36,7 +36,7 @@ test: $(BIN)/genhub system-deps
 	$(BIN)/python -m pytest -q --durations=10
 
 lint: $(BIN)/genhub
-	$(BIN)/ruff check hub plugins training imaging bench tests
+	$(BIN)/ruff check hub plugins training imaging audio evaluation bench tests
 
 bench: $(BIN)/genhub
 	$(BIN)/python -m bench.hub_speed

@@ -22,6 +22,7 @@ What a plugin must provide (the fields of `Plugin`):
 ``sample``         ``(model, config, SampleRequest) -> Samples``: seeded, deterministic
 ``build_tab``      ``TabContext -> None``: builds the tab's components (called inside gr.Tab)
 ``sample_options`` extra ``--name value`` options of ``genhub sample`` for this plugin
+``order``          where the tab goes among the others: lower first, ties by name (default 100)
 =================  ==========================================================================
 
 This module imports neither gradio nor the plugins, so that training and the CLI stay light.
@@ -174,6 +175,9 @@ class Plugin:
     sample: Callable[[nn.Module, Mapping[str, Any], SampleRequest], Samples]
     build_tab: Callable[[TabContext], None]
     sample_options: tuple[SampleOption, ...] = ()
+    order: int = 100
+    """Tab position: lower first, ties by name. The built-ins use 10-60, so third-party tabs
+    come after them unless they ask otherwise."""
 
     def __post_init__(self) -> None:
         where = f"plugin {self.name!r}"

@@ -136,7 +136,8 @@ def discover(
             continue
         taken[source.name] = source.origin
         records.append(load_source(source))
-    return records
+    # Tabs in the plugins' chosen order; plugins that failed to load go last.
+    return sorted(records, key=lambda r: (r.plugin.order if r.plugin else 10**6, r.name))
 
 
 def load_source(source: PluginSource) -> PluginRecord:

@@ -10,7 +10,7 @@ import shutil
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-PACKAGES = ("hub", "plugins", "training", "imaging", "evaluation", "weights")
+PACKAGES = ("hub", "plugins", "training", "imaging", "audio", "evaluation", "weights")
 SPACE_FILES = ("app.py", "requirements.txt", "README.md")
 SKIP = shutil.ignore_patterns("__pycache__", "*.pyc", "log.jsonl", "checkpoint")
 

@@ -66,5 +66,14 @@ def test_selection_loads_only_the_named_plugins(install_plugins, monkeypatch):
 def test_the_autoload_switch_skips_third_party_plugins(install_plugins, monkeypatch):
     install_plugins({"broken": "genhub_broken:PLUGIN", "tiny": "genhub_tiny:PLUGIN"})
     monkeypatch.setenv(NO_AUTOLOAD_ENV, "1")
-    assert names(discover()) == ["vae"]
+    builtin = names(discover())
+    assert "vae" in builtin and "tiny" not in builtin and "broken" not in builtin
     assert names(discover("vae,tiny")) == ["vae", "tiny"], "naming a plugin still loads it"
+
+
+def test_tabs_follow_the_plugins_order_and_broken_plugins_go_last(install_plugins):
+    install_plugins({"broken": "genhub_broken:PLUGIN", "tiny": "genhub_tiny:PLUGIN"})
+    records = discover()
+    orders = [r.plugin.order for r in records if r.plugin]
+    assert orders == sorted(orders) and names(records)[0] == "vae"
+    assert names(records)[-1] == "broken" and records[-1].plugin is None

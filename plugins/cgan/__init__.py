@@ -42,6 +42,7 @@ PLUGIN = Plugin(
     train=train,
     sample=sample,
     build_tab=build_tab,
+    order=20,
     sample_options=(
         SampleOption("label", int, -1, "class to draw, 0-9; -1 cycles through all ten"),
     ),

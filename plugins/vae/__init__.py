@@ -43,6 +43,7 @@ PLUGIN = Plugin(
     train=train,
     sample=sample,
     build_tab=build_tab,
+    order=10,
     sample_options=(
         SampleOption("temperature", float, 1.0, "std of the prior draw z ~ N(0, t²·I)"),
         SampleOption("z", str, "", "decode this latent point instead, e.g. 0.5,-1.2"),

@@ -39,6 +39,7 @@ PLUGIN = Plugin(
     train=train,
     sample=sample,
     build_tab=build_tab,
+    order=60,
     sample_options=(
         SampleOption("label", int, -1, "digit to say, 0-9; -1 leaves it unspecified"),
         SampleOption("speaker", str, "", "george, jackson, lucas, nicolas, theo or yweweler; empty: any"),
