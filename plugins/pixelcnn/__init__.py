@@ -33,7 +33,8 @@ PLUGIN = Plugin(
     ),
     variants=(
         WeightsSpec(variant="binarized", repo_id="genhub/pixelcnn-mnist-binarized", revision="v1",
-                    sha256="a769f29af662a5e5ced148b374f405f23787f00ab12c96ff23ad78b99c2add77", summary=RECIPES["binarized"].summary),
+                    sha256="a769f29af662a5e5ced148b374f405f23787f00ab12c96ff23ad78b99c2add77",
+                    summary=RECIPES["binarized"].summary),
         WeightsSpec(variant="grayscale", repo_id="genhub/pixelcnn-mnist-grayscale", revision="v1",
                     sha256="0" * 64, summary=RECIPES["grayscale"].summary),
     ),
