@@ -33,7 +33,7 @@ PLUGIN = Plugin(
     ),
     variants=(
         WeightsSpec(variant="mnist", repo_id="genhub/cgan-mnist", revision="v1",
-                    sha256="ea5323ee3dc0111b07dd9fc22c2f8e064fc8585150a9a3da3eb8b85c354f48dd",
+                    sha256="54f9c5681c17c0327e5be0877b036ccf93774a685c4dd3151750d0340811b4d8",
                     summary=RECIPES["mnist"].summary),
         WeightsSpec(variant="fashion-mnist", repo_id="genhub/cgan-fashion-mnist", revision="v1",
                     sha256="0" * 64, summary=RECIPES["fashion-mnist"].summary),

@@ -110,6 +110,8 @@ class _Cache:
         self.out_weight = [torch.cat([layer.h_out.weight.flatten(1), layer.skip.weight.flatten(1)]).T.contiguous()
                            for layer in model.layers]                                  # (C, C + S)
         self.out_bias = [torch.cat([layer.h_out.bias, layer.skip.bias]) for layer in model.layers]
+        head = [m for m in model.head if isinstance(m, torch.nn.Conv2d)]                # 1×1 convs as matrices
+        self.head = [(m.weight.flatten(1).T.contiguous(), m.bias) for m in head]
         # One full pass gives every activation of the known prefix (later rows are recomputed).
         v = h = _center(x, model.levels)
         self.v_in, self.v_pre, self.h_row = [], [], []
@@ -160,7 +162,8 @@ class _Cache:
             skip = skip + out[:, c:]
             if k + 1 < len(model.layers):
                 self.h_row[k + 1][:, j + half] = h_new
-        return model.head(skip[:, :, None, None])[:, :, 0, 0]
+        (w1, b1), (w2, b2) = self.head
+        return torch.addmm(b2, torch.relu(torch.addmm(b1, torch.relu(skip), w1)), w2)
 
 
 @torch.no_grad()

@@ -33,7 +33,8 @@ PLUGIN = Plugin(
     ),
     variants=(
         WeightsSpec(variant="fsdd", repo_id="genhub/wavenet-fsdd", revision="v1",
-                    sha256="0" * 64, summary=RECIPES["fsdd"].summary),
+                    sha256="541e8784b0c6f6ac0fca0db95ae836085fc66d3abd2a15d6b5bef1632987d327",
+                    summary=RECIPES["fsdd"].summary),
     ),
     build_model=lambda model_config: WaveNet(**model_config),
     train=train,
