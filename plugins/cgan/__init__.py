@@ -33,10 +33,11 @@ PLUGIN = Plugin(
     ),
     variants=(
         WeightsSpec(variant="mnist", repo_id="genhub/cgan-mnist", revision="v1",
-                    sha256="54f9c5681c17c0327e5be0877b036ccf93774a685c4dd3151750d0340811b4d8",
+                    sha256="e555ff15cb1ff177341e725e93c996326aea90f166912cafabe1b400a3214f80",
                     summary=RECIPES["mnist"].summary),
         WeightsSpec(variant="fashion-mnist", repo_id="genhub/cgan-fashion-mnist", revision="v1",
-                    sha256="0" * 64, summary=RECIPES["fashion-mnist"].summary),
+                    sha256="f21a72f7de6399901182318984d8e05d6f3c2ca7f1b7117bc992d1d8d58e26de",
+                    summary=RECIPES["fashion-mnist"].summary),
     ),
     build_model=lambda model_config: ConditionalGAN(**model_config),
     train=train,
