@@ -11,6 +11,7 @@ Fréchet distance ≤ 3× the floor. Writes bench/results/cgan_quality.json.
 from __future__ import annotations
 
 import argparse
+import sys
 
 import torch
 
@@ -40,7 +41,8 @@ def main(argv: list[str] | None = None) -> list[dict]:
                          "floor": s["frechet_floor_real_vs_real"], "ratio": s["frechet_ratio_to_floor"],
                          "diversity_vs_real": s["diversity_ratio_to_real"]})
     print_table(rows)
-    meta = {"per_class": args.per_class, "command": "python -m bench.cgan_quality " + " ".join(argv or []),
+    command = "python -m bench.cgan_quality " + " ".join(sys.argv[1:] if argv is None else argv)
+    meta = {"per_class": args.per_class, "command": command,
             "goals": {"label_accuracy": 0.99, "frechet_ratio_to_floor": 3.0}}
     print(f"wrote {write_results('cgan_quality', rows, meta)}")
     return rows

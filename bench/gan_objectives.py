@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import sys
 import time
 from pathlib import Path
 
@@ -58,7 +59,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
         print_table(rows)
     meta = {"steps": args.steps, "batch_size": recipe.batch_size, "dataset": args.dataset, "model": recipe.model,
             "per_class": args.per_class, "device": args.device,
-            "command": "python -m bench.gan_objectives " + " ".join(argv or [])}
+            "command": "python -m bench.gan_objectives " + " ".join(sys.argv[1:] if argv is None else argv)}
     print(f"wrote {write_results('gan_objectives', rows, meta)}")
     return rows
 

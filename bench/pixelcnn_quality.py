@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import sys
 
 import torch
 
@@ -57,7 +58,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
         rows.append(row)
     print_table(rows)
     meta = {"limit": args.limit, "samples": args.samples, "test_binarization": "Bernoulli(pixel/255), seed 0",
-            "command": "python -m bench.pixelcnn_quality " + " ".join(argv or [])}
+            "command": "python -m bench.pixelcnn_quality " + " ".join(sys.argv[1:] if argv is None else argv)}
     print(f"wrote {write_results('pixelcnn_quality', rows, meta)}")
     return rows
 

@@ -10,6 +10,7 @@ Generates ``--per-digit`` clips for each digit (speakers cycled; ≥ 100 clips i
 from __future__ import annotations
 
 import argparse
+import sys
 
 import torch
 
@@ -53,7 +54,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
     print_table(rows)
     meta = {"seconds": args.seconds, "temperature": args.temperature, "per_digit_accuracy": per_digit,
             "judge_test_accuracy": judge_config["metrics"]["test_accuracy"],
-            "command": "python -m bench.wavenet_quality " + " ".join(argv or [])}
+            "command": "python -m bench.wavenet_quality " + " ".join(sys.argv[1:] if argv is None else argv)}
     print("per digit:", " ".join(f"{d}:{a:.2f}" for d, a in enumerate(per_digit)))
     print(f"wrote {write_results('wavenet_quality', rows, meta)}")
     return rows

@@ -33,7 +33,7 @@ PLUGIN = Plugin(
     ),
     variants=(
         WeightsSpec(variant="fsdd", repo_id="genhub/wavenet-fsdd", revision="v1",
-                    sha256="541e8784b0c6f6ac0fca0db95ae836085fc66d3abd2a15d6b5bef1632987d327",
+                    sha256="aba904743d9d425f1297a690c7b1ad50b08f8419e52222e60b01a8069b479aa0",
                     summary=RECIPES["fsdd"].summary),
     ),
     build_model=lambda model_config: WaveNet(**model_config),
