@@ -22,7 +22,7 @@ from evaluation.metrics import label_accuracy
 from hub.weights import load_weights, resolve_weights
 from plugins.pixelcnn import PLUGIN
 from plugins.pixelcnn.sample import complete, quantize, region_mask
-from plugins.pixelcnn.train import prepare, test_nll
+from plugins.pixelcnn.train import mean_nll, prepare
 from training.data import load_idx_dataset
 
 
@@ -40,8 +40,8 @@ def main(argv: list[str] | None = None) -> list[dict]:
         model = load_weights("pixelcnn", spec, resolve_weights("pixelcnn", spec), PLUGIN.build_model,
                              torch.device(args.device)).model
         x = prepare(images, model.levels, seed=0)
-        nll = test_nll(model, x, labels)
-        nll_free = test_nll(model, x, None)
+        nll = mean_nll(model, x, labels)
+        nll_free = mean_nll(model, x, None)
         n = args.samples
         wanted = torch.arange(n) % 10
         drawn = complete(model, torch.zeros(n, 1, 28, 28), region_mask("everything", n), wanted, seed=1).images

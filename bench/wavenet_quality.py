@@ -20,7 +20,7 @@ from hub.weights import load_weights, resolve_weights
 from plugins.wavenet import PLUGIN
 from plugins.wavenet.audio import decode
 from plugins.wavenet.generation import draw_uniforms, generate_fast
-from plugins.wavenet.train import test_bits_per_sample
+from plugins.wavenet.train import bits_per_sample
 from plugins.wavenet.variants import RECIPES, SAMPLE_RATE, SILENCE
 from training.data import load_fsdd
 
@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
     loaded = load_weights("wavenet", spec, resolve_weights("wavenet", spec), PLUGIN.build_model, torch.device("cpu"))
     model = loaded.model
     judge, judge_config = load_speech_judge()
-    bits = test_bits_per_sample(model, load_fsdd("test", args.data_dir), RECIPES[spec.variant])
+    bits = bits_per_sample(model, load_fsdd("test", args.data_dir), RECIPES[spec.variant])
     n = 10 * args.per_digit
     digits = torch.arange(n) % 10
     speakers = (torch.arange(n) // 10) % model.speakers

@@ -13,7 +13,7 @@ from hub.plugin import TrainRequest
 from plugins.pixelcnn.model import GatedPixelCNN, MaskedConv2d, PixelCNN
 from plugins.pixelcnn.sample import complete, region_mask
 from plugins.pixelcnn.sampling import complete_cached, complete_naive, draw_uniforms
-from plugins.pixelcnn.train import prepare, test_nll
+from plugins.pixelcnn.train import mean_nll, prepare
 from training.data import load_idx_dataset
 
 PROBES = [(0, 0), (3, 25), (13, 27), (14, 0), (20, 13)]
@@ -91,7 +91,7 @@ def test_a_short_training_run_on_real_mnist_lowers_the_nll(data_dir, tmp_path):
     images, labels = load_idx_dataset("mnist", "test", data_dir, limit=256)
     x = prepare(images, 2, seed=0)
     torch.manual_seed(0)
-    before = test_nll(PLUGIN.build_model({"levels": 2, "channels": 8, "layers": 3, "kernel": 3,
+    before = mean_nll(PLUGIN.build_model({"levels": 2, "channels": 8, "layers": 3, "kernel": 3,
                                           "skip_channels": 8, "classes": 10}), x, labels)
     import plugins.pixelcnn.variants as variants
 

@@ -32,7 +32,7 @@ def prepare(images: torch.Tensor, levels: int, seed: int | None = None) -> torch
 
 
 @torch.no_grad()
-def test_nll(model: GatedPixelCNN, x: torch.Tensor, y: torch.Tensor | None, batch: int = 500) -> float:
+def mean_nll(model: GatedPixelCNN, x: torch.Tensor, y: torch.Tensor | None, batch: int = 500) -> float:
     """Mean −log p(x | y) in nats over images x (N, 1, 28, 28) (y None: unconditioned)."""
     device = next(model.parameters()).device
     total = 0.0
@@ -67,7 +67,7 @@ def train(request: TrainRequest) -> Path:
         return {"loss": nll / 784, "nll_nats": nll}
 
     def evaluate(model):
-        return {"nll_nats": test_nll(model, test_x, test_labels)}
+        return {"nll_nats": mean_nll(model, test_x, test_labels)}
 
     torch.manual_seed(request.seed)
     model = GatedPixelCNN(**recipe.model)
@@ -77,7 +77,7 @@ def train(request: TrainRequest) -> Path:
     if not result.is_main:
         return Path(request.out_dir)
     model = result.model.cpu()
-    nll = test_nll(model, test_x, test_labels)
+    nll = mean_nll(model, test_x, test_labels)
     metrics = {"test_nll_nats_first_2000": round(nll, 3)} if levels == 2 else {
         "test_nll_bits_per_dim_first_2000": round(nll / (784 * math.log(2)), 4)}
     full = {

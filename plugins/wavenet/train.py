@@ -46,7 +46,7 @@ def clip_nll(model: WaveNet, levels: torch.Tensor, lengths: torch.Tensor, digit:
 
 
 @torch.no_grad()
-def test_bits_per_sample(model: WaveNet, data, recipe: VariantRecipe, batch: int = 32) -> float:
+def bits_per_sample(model: WaveNet, data, recipe: VariantRecipe, batch: int = 32) -> float:
     """Mean NLL over the test clips' real samples, in bits per sample (uniform over 256 levels: 8)."""
     device = next(model.parameters()).device
     levels, lengths = clip_tensors(data.waves, recipe.max_samples)
@@ -82,7 +82,7 @@ def train(request: TrainRequest) -> Path:
         return {"loss": loss, "bits_per_sample": loss / math.log(2)}
 
     def evaluate(model):
-        return {"bits_per_sample": test_bits_per_sample(model, test, recipe)}
+        return {"bits_per_sample": bits_per_sample(model, test, recipe)}
 
     torch.manual_seed(request.seed)
     model = WaveNet(**model_args)
