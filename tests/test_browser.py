@@ -1,5 +1,6 @@
 """The served page in a real browser (headless Chromium): the VAE tab draws its map, a click
-on the map moves the sliders and decodes a new digit, and the Plugins tab lists the plugin."""
+on the map moves the sliders and decodes a new digit; the CGAN tab draws on opening and writes
+a typed number; the PixelCNN tab completes digits; the Plugins tab lists the plugin."""
 
 from __future__ import annotations
 
@@ -59,6 +60,30 @@ def test_dragging_a_slider_decodes_at_once(page):
     number.press("Enter")
     page.wait_for_function("(before) => document.querySelector('#vae-digit img').src !== before", arg=before,
                            timeout=15_000)
+
+
+def test_opening_the_cgan_tab_draws_a_grid_and_writes_a_typed_number(page):
+    page.get_by_role("tab", name="CGAN digit picker").click()
+    page.locator("#cgan-grid img").first.wait_for(state="visible", timeout=30_000)
+    page.get_by_role("tab", name="Write a number").click()
+    box = page.get_by_label("Number (digits 0-9)")
+    box.fill("1987")
+    box.press("Enter")
+    written = page.locator("#cgan-number img").first
+    written.wait_for(state="visible", timeout=30_000)
+    size = page.evaluate("() => { const i = document.querySelector('#cgan-number img'); "
+                         "return [i.naturalWidth, i.naturalHeight]; }")
+    assert size[0] == 4 * size[1], "four digits side by side"
+
+
+def test_the_pixelcnn_tab_streams_completions_and_ranks_them(page):
+    page.get_by_role("tab", name="PixelCNN completion").click()
+    page.get_by_role("button", name="Complete", exact=True).click()
+    page.locator("#pixelcnn-grid img").first.wait_for(state="visible", timeout=60_000)
+    ranked = ("() => ((document.querySelector('#pixelcnn-table')?.innerText || '')"
+              ".match(/-\\d+\\.\\d+/g) || []).length >= 16")
+    page.wait_for_function(ranked, timeout=60_000)  # 8 completions × (log p, per pixel), all negative
+    page.get_by_role("tab", name="VAE latent explorer").click()
 
 
 def test_the_plugins_tab_lists_the_vae_as_working(page):

@@ -165,6 +165,7 @@ def build_tab(context: TabContext) -> None:
     grid = gr.Image(label="Completions (ranked by log-likelihood when done)", type="pil", format="png",
                     interactive=False, elem_id="pixelcnn-grid")
     table = gr.Dataframe(headers=["rank", "completion", "log p (nats)", "per hidden pixel"], label="Log-likelihoods",
+                         elem_id="pixelcnn-table",
                          interactive=False)
 
     load.click(lambda *a: {"background": completer.preview(*a), "layers": [], "composite": None},
