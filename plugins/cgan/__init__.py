@@ -36,7 +36,7 @@ PLUGIN = Plugin(
                     sha256="e555ff15cb1ff177341e725e93c996326aea90f166912cafabe1b400a3214f80",
                     summary=RECIPES["mnist"].summary),
         WeightsSpec(variant="fashion-mnist", repo_id="genhub/cgan-fashion-mnist", revision="v1",
-                    sha256="f21a72f7de6399901182318984d8e05d6f3c2ca7f1b7117bc992d1d8d58e26de",
+                    sha256="5e25b5f715513475ac055173143f6216f692cd31388757b0c43e899cdc1027d9",
                     summary=RECIPES["fashion-mnist"].summary),
     ),
     build_model=lambda model_config: ConditionalGAN(**model_config),
