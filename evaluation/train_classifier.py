@@ -81,7 +81,7 @@ def main(argv: list[str] | None = None) -> Path:
                      summary="The classifier that scores generated images (label accuracy, and the 128-D "
                              "features of its penultimate layer for the Fréchet distance and diversity). "
                              "Not a demo: the measuring stick of `evaluation/`.",
-                     config=full, metrics={"test accuracy": accuracy, "sha256 of model.safetensors": sha},
+                     config=full, metrics={"test accuracy": accuracy}, sha256=sha,
                      datasets=[args.dataset])
     print(f"test accuracy {accuracy:.4f}; wrote {out} (sha256 {sha})")
     return out

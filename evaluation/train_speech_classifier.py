@@ -66,7 +66,7 @@ def main(argv: list[str] | None = None) -> Path:
     sha = save_weights(args.out, model, full)
     write_model_card(args.out, title="genhub judge — spoken digits (FSDD)",
                      summary="Log-mel CNN that scores whether generated audio says the requested digit.",
-                     config=full, metrics={"test accuracy": accuracy, "sha256 of model.safetensors": sha},
+                     config=full, metrics={"test accuracy": accuracy}, sha256=sha,
                      datasets=["fsdd"])
     print(f"test accuracy {accuracy:.4f}; wrote {args.out} (sha256 {sha})")
     return args.out

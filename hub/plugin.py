@@ -30,6 +30,7 @@ This module imports neither gradio nor the plugins, so that training and the CLI
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -48,6 +49,22 @@ _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _VARIANT = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _REPO_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
+def lazy(target: str) -> Callable[..., Any]:
+    """``"package.module:function"`` -> a function that imports the target when first called, then
+    calls it. A plugin names its ``train`` and ``build_tab`` this way, so serving never imports the
+    training stack and training or sampling never imports gradio."""
+    module, _, name = target.partition(":")
+    if not module or not name:
+        raise PluginError(f"lazy target must look like 'package.module:function', got {target!r}")
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        return getattr(importlib.import_module(module), name)(*args, **kwargs)
+
+    call.__name__ = call.__qualname__ = name
+    call.__doc__ = f"Imports {target} on first use and calls it."
+    return call
 
 
 class PluginError(ValueError):

@@ -48,3 +48,21 @@ def test_contract_mistakes_raise_an_error_naming_the_plugin(changes, fragment):
 def test_unknown_variant_lists_the_known_ones():
     with pytest.raises(KeyError, match="known: mnist-2d"):
         make().spec("nope")
+
+
+def test_discovering_the_builtins_imports_neither_training_nor_gradio():
+    import subprocess
+    import sys
+
+    code = ("import sys; from hub.registry import discover; discover(autoload=False); "
+            "print(sorted(m for m in sys.modules if m == 'gradio' or m.endswith(('.train', '.ui'))))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]", out
+
+
+def test_lazy_targets_must_name_a_module_and_a_function():
+    from hub.plugin import PluginError, lazy
+
+    with pytest.raises(PluginError, match="package.module:function"):
+        lazy("plugins.cgan.train")
+    assert lazy("math:hypot")(3, 4) == 5.0

@@ -10,9 +10,12 @@ from typing import Any
 
 def write_model_card(folder: Path, *, title: str, summary: str, config: Mapping[str, Any],
                      metrics: Mapping[str, Any], datasets: list[str], sections: Mapping[str, str] = {},
-                     license: str = "mit") -> Path:
+                     license: str = "mit", sha256: str | None = None) -> Path:
     """Write ``folder/README.md``: what the model is, its data, the exact training command,
-    the measured metrics (a table), any extra ``sections`` and the full config."""
+    the measured metrics (a table, ending with the weights file's ``sha256`` when given), any
+    extra ``sections`` and the full config."""
+    if sha256:
+        metrics = {**metrics, "sha256 of model.safetensors": sha256}
     front = "\n".join(["---", f"license: {license}", "library_name: genhub", "tags:", "- genhub",
                        f"- {config.get('plugin', 'model')}", "datasets:", *[f"- {d}" for d in datasets], "---"])
     rows = "\n".join(f"| {k} | {_fmt(v)} |" for k, v in metrics.items())

@@ -2,26 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from hub.plugin import Plugin, SampleOption, TabContext, TrainRequest, WeightsSpec
+from hub.plugin import Plugin, SampleOption, WeightsSpec, lazy
 from plugins.cgan.model import ConditionalGAN
 from plugins.cgan.sample import sample
 from plugins.cgan.variants import RECIPES
-
-
-def train(request: TrainRequest) -> Path:
-    # Imported on use: serving never pays for the training stack, training never for gradio.
-    from plugins.cgan.train import train as run
-
-    return run(request)
-
-
-def build_tab(context: TabContext) -> None:
-    from plugins.cgan.ui import build_tab as build
-
-    build(context)
-
 
 PLUGIN = Plugin(
     name="cgan",
@@ -40,9 +24,10 @@ PLUGIN = Plugin(
                     summary=RECIPES["fashion-mnist"].summary),
     ),
     build_model=lambda model_config: ConditionalGAN(**model_config),
-    train=train,
+    # Imported on use: serving never pays for the training stack, training never for gradio.
+    train=lazy("plugins.cgan.train:train"),
     sample=sample,
-    build_tab=build_tab,
+    build_tab=lazy("plugins.cgan.ui:build_tab"),
     order=20,
     sample_options=(
         SampleOption("label", int, -1, "class to draw, 0-9; -1 cycles through all ten"),

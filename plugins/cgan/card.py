@@ -12,7 +12,6 @@ from training.model_card import write_model_card
 def write_card(folder: Path, config: Mapping[str, Any], sha256: str) -> Path:
     m = config.get("metrics", {})
     metrics = {k: v for k, v in m.items() if not isinstance(v, list)}
-    metrics["sha256 of model.safetensors"] = sha256
     t = config["training"]
     return write_model_card(
         folder, title=f"genhub conditional GAN — {config['variant']}",
@@ -20,7 +19,7 @@ def write_card(folder: Path, config: Mapping[str, Any], sha256: str) -> Path:
                  f"`{t['objective']}` objective ({t['d_steps_per_g_step']} D step(s) per G step), "
                  f"EMA generator (decay {t['ema_decay']}). "
                  f"`genhub sample cgan --variant {config['variant']} --label 7 --count 100 --out x.png`."),
-        config=config, metrics=metrics, datasets=[config["data"]["dataset"]],
+        config=config, metrics=metrics, sha256=sha256, datasets=[config["data"]["dataset"]],
         sections={
             "Evaluation": "1,000 samples per class, scored by the project's judge classifier "
                           "(`weights/classifier/`): label accuracy = share read as the requested class; Fréchet "

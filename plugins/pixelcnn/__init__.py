@@ -2,26 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from hub.plugin import Plugin, SampleOption, TabContext, TrainRequest, WeightsSpec
+from hub.plugin import Plugin, SampleOption, WeightsSpec, lazy
 from plugins.pixelcnn.model import GatedPixelCNN
 from plugins.pixelcnn.sample import sample
 from plugins.pixelcnn.variants import RECIPES
-
-
-def train(request: TrainRequest) -> Path:
-    # Imported on use: serving never pays for the training stack, training never for gradio.
-    from plugins.pixelcnn.train import train as run
-
-    return run(request)
-
-
-def build_tab(context: TabContext) -> None:
-    from plugins.pixelcnn.ui import build_tab as build
-
-    build(context)
-
 
 PLUGIN = Plugin(
     name="pixelcnn",
@@ -40,9 +24,10 @@ PLUGIN = Plugin(
                     summary=RECIPES["grayscale"].summary),
     ),
     build_model=lambda model_config: GatedPixelCNN(**model_config),
-    train=train,
+    # Imported on use: serving never pays for the training stack, training never for gradio.
+    train=lazy("plugins.pixelcnn.train:train"),
     sample=sample,
-    build_tab=build_tab,
+    build_tab=lazy("plugins.pixelcnn.ui:build_tab"),
     order=50,
     sample_options=(
         SampleOption("label", int, -1, "digit to draw, 0-9; -1 draws without a class"),

@@ -18,7 +18,6 @@ METRIC_NAMES = {
 
 def write_card(folder: Path, config: Mapping[str, Any], sha256: str) -> Path:
     metrics = {METRIC_NAMES.get(k, k): v for k, v in config.get("metrics", {}).items()}
-    metrics["sha256 of model.safetensors"] = sha256
     m = config["model"]
     output = "one Bernoulli per pixel" if m["levels"] == 2 else f"a {m['levels']}-way softmax per pixel"
     return write_model_card(
@@ -27,7 +26,7 @@ def write_card(folder: Path, config: Mapping[str, Any], sha256: str) -> Path:
                  f"channels, kernel {m['kernel']}, vertical and horizontal stacks (no blind spot), residual and "
                  f"skip connections, {output}, conditioned on the digit (or on none). "
                  f"`genhub sample pixelcnn --variant {config['variant']} --label 3 --count 16 --out x.png`."),
-        config=config, metrics=metrics, datasets=["mnist"],
+        config=config, metrics=metrics, sha256=sha256, datasets=["mnist"],
         sections={
             "Evaluation": "Conditioned on the true label. Reproduce (and the full test set) with "
                           "`python -m bench.pixelcnn_quality`.",

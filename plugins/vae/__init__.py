@@ -2,26 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from hub.plugin import Plugin, SampleOption, TabContext, TrainRequest, WeightsSpec
+from hub.plugin import Plugin, SampleOption, WeightsSpec, lazy
 from plugins.vae.model import VAE
 from plugins.vae.sample import sample
 from plugins.vae.variants import RECIPES
-
-
-def train(request: TrainRequest) -> Path:
-    # Imported on use: serving never pays for the training stack, training never for gradio.
-    from plugins.vae.train import train as run
-
-    return run(request)
-
-
-def build_tab(context: TabContext) -> None:
-    from plugins.vae.ui import build_tab as build
-
-    build(context)
-
 
 PLUGIN = Plugin(
     name="vae",
@@ -40,9 +24,10 @@ PLUGIN = Plugin(
                     summary=RECIPES["mnist-32d"].summary),
     ),
     build_model=lambda model_config: VAE(**model_config),
-    train=train,
+    # Imported on use: serving never pays for the training stack, training never for gradio.
+    train=lazy("plugins.vae.train:train"),
     sample=sample,
-    build_tab=build_tab,
+    build_tab=lazy("plugins.vae.ui:build_tab"),
     order=10,
     sample_options=(
         SampleOption("temperature", float, 1.0, "std of the prior draw z ~ N(0, t²·I)"),

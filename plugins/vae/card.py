@@ -18,7 +18,6 @@ METRIC_NAMES = {
 
 def write_card(folder: Path, config: Mapping[str, Any], sha256: str) -> Path:
     metrics = {METRIC_NAMES.get(k, k): v for k, v in config.get("metrics", {}).items()}
-    metrics["sha256 of model.safetensors"] = sha256
     model = config["model"]
     return write_model_card(
         folder, title=f"genhub VAE — {config['variant']}",
@@ -26,7 +25,7 @@ def write_card(folder: Path, config: Mapping[str, Any], sha256: str) -> Path:
                  f"{ARCHITECTURES[model['architecture']]} encoder and decoder, Bernoulli p(x|z), trained on "
                  "reconstruction BCE + KL(q(z|x) || N(0, I)). Load it with genhub: "
                  f"`genhub sample vae --variant {config['variant']} --out samples.png`."),
-        config=config, metrics=metrics, datasets=["mnist"],
+        config=config, metrics=metrics, sha256=sha256, datasets=["mnist"],
         sections={
             "Evaluation": "Measured on an H100 with `python -m bench.vae_quality --device cuda --k 1000` and "
                           "`--k 5000` (bench/results/vae_quality*.json): test digits binarized once with seed 0; "

@@ -2,26 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from hub.plugin import Plugin, SampleOption, TabContext, TrainRequest, WeightsSpec
+from hub.plugin import Plugin, SampleOption, WeightsSpec, lazy
 from plugins.wavenet.model import WaveNet
 from plugins.wavenet.sample import sample
 from plugins.wavenet.variants import RECIPES
-
-
-def train(request: TrainRequest) -> Path:
-    # Imported on use: serving never pays for the training stack, training never for gradio.
-    from plugins.wavenet.train import train as run
-
-    return run(request)
-
-
-def build_tab(context: TabContext) -> None:
-    from plugins.wavenet.ui import build_tab as build
-
-    build(context)
-
 
 PLUGIN = Plugin(
     name="wavenet",
@@ -37,9 +21,10 @@ PLUGIN = Plugin(
                     summary=RECIPES["fsdd"].summary),
     ),
     build_model=lambda model_config: WaveNet(**model_config),
-    train=train,
+    # Imported on use: serving never pays for the training stack, training never for gradio.
+    train=lazy("plugins.wavenet.train:train"),
     sample=sample,
-    build_tab=build_tab,
+    build_tab=lazy("plugins.wavenet.ui:build_tab"),
     order=60,
     sample_options=(
         SampleOption("label", int, -1, "digit to say, 0-9; -1 leaves it unspecified"),

@@ -11,7 +11,6 @@ from training.model_card import write_model_card
 
 def write_card(folder: Path, config: Mapping[str, Any], sha256: str) -> Path:
     metrics = {k.replace("_", " "): v for k, v in config.get("metrics", {}).items()}
-    metrics["sha256 of model.safetensors"] = sha256
     m, d = config["model"], config["data"]
     return write_model_card(
         folder, title=f"genhub WaveNet — {config['variant']}",
@@ -21,7 +20,7 @@ def write_card(folder: Path, config: Mapping[str, Any], sha256: str) -> Path:
                  f"({d['receptive_field_samples'] / d['sample_rate'] * 1000:.0f} ms), globally conditioned on the "
                  "spoken digit and the speaker. "
                  "`genhub sample wavenet --label 3 --speaker theo --seed 0 --out three.wav`."),
-        config=config, metrics=metrics, datasets=["fsdd"],
+        config=config, metrics=metrics, sha256=sha256, datasets=["fsdd"],
         sections={
             "Evaluation": "Test NLL over the real samples of the 300 test clips (takes 0-4), in bits per sample "
                           "(a uniform guess is 8). `python -m bench.wavenet_quality` also scores generated clips "

@@ -8,8 +8,9 @@ Naive: a full forward pass over the last receptive-field samples per new sample.
 Fast (Paine et al. 2016, "Fast Wavenet Generation Algorithm"): each dilated layer keeps a
 queue of its past inputs as long as its dilation, so a new sample costs one step per layer.
 The queue stores each past input already multiplied by the layer's first tap (plus biases
-and the condition), so a step is one small matrix product per layer. It runs in NumPy on the
-CPU: per-sample steps are far too small for a GPU or for PyTorch's per-call overhead.
+and the condition), so a step is one small matrix product per layer. It runs on the CPU in a
+loop compiled by Numba (`kernel.py`): per-sample steps are far too small for a GPU or for
+PyTorch's per-call overhead.
 """
 
 from __future__ import annotations
@@ -29,27 +30,19 @@ def draw_uniforms(batch: int, steps: int, seed: int) -> torch.Tensor:
     return torch.rand(batch, steps, generator=torch.Generator().manual_seed(seed), dtype=torch.float64)
 
 
-def choose(logits: np.ndarray, temperature: float, u: np.ndarray) -> np.ndarray:
-    """Logits (N, L) -> levels (N,): inverse-CDF draw with uniforms u (N,), or argmax at temperature 0."""
-    if temperature == 0:
-        return logits.argmax(1)
-    z = logits.astype(np.float64) / temperature
-    p = np.exp(z - z.max(1, keepdims=True))
-    cdf = np.cumsum(p, 1)
-    target = u * cdf[:, -1]
-    return np.minimum((cdf < target[:, None]).sum(1), logits.shape[1] - 1)
-
-
 @torch.no_grad()
 def generate_naive(model: WaveNet, prime: torch.Tensor, steps: int, digit: torch.Tensor | None,
                    speaker: torch.Tensor | None, temperature: float, uniforms: torch.Tensor,
                    progress: Progress | None = None) -> torch.Tensor:
     """Reference generator. prime (N, P) int64 levels, P ≥ 1 -> (N, P + steps) levels."""
+    from plugins.wavenet.kernel import choose_level  # the fast path's own draw, so both sample alike
+
     seq = prime.clone()
     window = model.receptive_field
     for t in range(steps):
         logits = model(seq[:, -window:], digit, speaker)[:, :, -1].double().cpu().numpy()
-        level = choose(logits, temperature, uniforms[:, t].numpy())
+        level = np.array([choose_level(row, float(temperature), float(u))
+                          for row, u in zip(logits, uniforms[:, t].numpy())])
         seq = torch.cat([seq, torch.from_numpy(level).to(seq)[:, None]], dim=1)
         if progress:
             progress(t + 1, steps)
