@@ -1,7 +1,7 @@
 """WaveNet quality: test NLL in bits per sample (uniform: 8), and whether generated clips say
 the requested digit, as read by the project's spoken-digit judge.
 
-    python -m bench.wavenet_quality [--per-digit 10] [--seconds 0.6]
+    python -m bench.wavenet_quality [--per-digit 10] [--seconds 0.6] [--checkpoint runs/wavenet/fsdd/checkpoint]
 
 Generates ``--per-digit`` clips for each digit (speakers cycled; ≥ 100 clips in all), goal
 ≥ 70 % read as requested (chance: 10 %). Writes bench/results/wavenet_quality.json.
@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 import torch
+from safetensors.torch import load_file
 
 from bench.report import print_table, write_results
 from evaluation.speech import load_speech_judge, read_digits
@@ -20,6 +22,7 @@ from hub.weights import load_weights, resolve_weights
 from plugins.wavenet import PLUGIN
 from plugins.wavenet.audio import decode
 from plugins.wavenet.generation import draw_uniforms, generate_fast
+from plugins.wavenet.model import WaveNet
 from plugins.wavenet.train import bits_per_sample
 from plugins.wavenet.variants import RECIPES, SAMPLE_RATE, SILENCE
 from training.data import load_fsdd
@@ -31,10 +34,18 @@ def main(argv: list[str] | None = None) -> list[dict]:
     p.add_argument("--seconds", type=float, default=0.6)
     p.add_argument("--temperature", type=float, default=1.0)
     p.add_argument("--data-dir", default=None)
+    p.add_argument("--checkpoint", type=Path, default=None,
+                   help="score a training run's checkpoint folder (the recipe's model) instead of the released weights")
     args = p.parse_args(argv)
     spec = PLUGIN.spec()
-    loaded = load_weights("wavenet", spec, resolve_weights("wavenet", spec), PLUGIN.build_model, torch.device("cpu"))
-    model = loaded.model
+    if args.checkpoint:
+        model = WaveNet(**RECIPES[spec.variant].model)
+        model.load_state_dict(load_file(args.checkpoint / "model.safetensors"))
+        model.eval()
+    else:
+        loaded = load_weights("wavenet", spec, resolve_weights("wavenet", spec), PLUGIN.build_model,
+                              torch.device("cpu"))
+        model = loaded.model
     judge, judge_config = load_speech_judge()
     bits = bits_per_sample(model, load_fsdd("test", args.data_dir), RECIPES[spec.variant])
     n = 10 * args.per_digit
@@ -56,7 +67,8 @@ def main(argv: list[str] | None = None) -> list[dict]:
             "judge_test_accuracy": judge_config["metrics"]["test_accuracy"],
             "command": "python -m bench.wavenet_quality " + " ".join(sys.argv[1:] if argv is None else argv)}
     print("per digit:", " ".join(f"{d}:{a:.2f}" for d, a in enumerate(per_digit)))
-    print(f"wrote {write_results('wavenet_quality', rows, meta)}")
+    if not args.checkpoint:  # a checkpoint's score is a progress check, not a release measurement
+        print(f"wrote {write_results('wavenet_quality', rows, meta)}")
     return rows
 
 

@@ -16,13 +16,16 @@ from plugins.wavenet.train import clip_nll, clip_tensors
 from training.data import load_fsdd
 
 
-def small() -> WaveNet:
+def small(positions: bool = False) -> WaveNet:
+    """A tiny WaveNet; with ``positions``, frames of 50 samples, the last from sample 200 on."""
     torch.manual_seed(0)
-    return WaveNet(channels=8, skip_channels=8, dilations=[1, 2, 4, 8, 16, 1, 2, 4], embed_dim=4).eval()
+    frames = {"frame_samples": 50, "frames": 5} if positions else {}
+    return WaveNet(channels=8, skip_channels=8, dilations=[1, 2, 4, 8, 16, 1, 2, 4], embed_dim=4, **frames).eval()
 
 
-def test_no_output_depends_on_a_future_sample():
-    model = small()
+@pytest.mark.parametrize("positions", [False, True])
+def test_no_output_depends_on_a_future_sample(positions):
+    model = small(positions)
     x = torch.randint(0, 256, (1, 300))
     for t in (0, 37, 150, 299):
         bumped = x.clone()
@@ -46,17 +49,35 @@ def test_the_receptive_field_is_what_the_network_sees():
             assert bool((model(bumped)[0, :, last] - base).abs().max() > 0) == expect
 
 
-@pytest.mark.parametrize("temperature,conditioned", [(1.0, True), (0.7, False), (0.0, True)])
-def test_fast_and_naive_generation_give_identical_audio(temperature, conditioned):
-    model = small()
+@pytest.mark.parametrize("temperature,conditioned,positions", [
+    (1.0, True, None), (0.7, False, None), (0.0, True, None), (1.0, True, "from the start"),
+    (1.0, True, "unspecified")])
+def test_fast_and_naive_generation_give_identical_audio(temperature, conditioned, positions):
+    model = small(positions is not None)
+    positioned = positions != "unspecified"
     prime = torch.cat([torch.full((2, 1), 128), torch.randint(100, 156, (2, 20))], dim=1)
     digit = torch.tensor([3, 7]) if conditioned else None
     speaker = torch.tensor([0, 5]) if conditioned else None
     u = draw_uniforms(2, 300, 11)
-    naive = generate_naive(model, prime, 300, digit, speaker, temperature, u)
-    fast = generate_fast(model, prime, 300, digit, speaker, temperature, u)
+    naive = generate_naive(model, prime, 300, digit, speaker, temperature, u, positioned=positioned)
+    fast = generate_fast(model, prime, 300, digit, speaker, temperature, u, positioned=positioned)
     assert torch.equal(naive, fast)
     assert torch.equal(fast[:, :21], prime)
+
+
+def test_the_position_condition_follows_the_absolute_sample_index():
+    model = small(positions=True)
+    x = torch.randint(0, 256, (1, 120))
+    with torch.no_grad():
+        whole = model(x)
+        assert torch.allclose(model(x[:, 60:], start=60)[..., model.receptive_field:],
+                              whole[..., 60 + model.receptive_field:], atol=1e-5)
+        assert not torch.allclose(model(x[:, 60:])[..., model.receptive_field:],
+                                  whole[..., 60 + model.receptive_field:], atol=1e-3), "frames 0-1 differ from 1-2"
+        assert not torch.allclose(model(x, start=None), whole, atol=1e-3), "'unspecified' is a position of its own"
+    assert model.frame_of(torch.tensor([0, 49, 50, 199, 200, 10**6])).tolist() == [0, 0, 1, 3, 4, 4]
+    with pytest.raises(ValueError, match="both"):
+        WaveNet(frame_samples=400)
 
 
 def test_mu_law_round_trip():

@@ -14,7 +14,8 @@ from numba import njit
 
 @njit(cache=True, nogil=True)
 def run_steps(levels, feed, steps, temperature, uniforms, t0, embed, causal, causal_bias, prev, dilations, taps,
-         biases, queues, w_res, b_res, w_skip, b_skip, w1, b1, w2, b2):  # pragma: no cover - compiled
+              biases, positions, frame_samples, queues, w_res, b_res, w_skip, b_skip, w1, b1, w2,
+              b2):  # pragma: no cover - compiled
     n_batch = levels.shape[0]
     n_layers, channels, four_c = taps.shape
     c2 = four_c // 2
@@ -28,6 +29,7 @@ def run_steps(levels, feed, steps, temperature, uniforms, t0, embed, causal, cau
     for k in range(steps):
         t = t0 + k
         col = feed + k
+        frame = min(t // frame_samples, positions.shape[1] - 1)
         for n in range(n_batch):
             e = embed[levels[n, col]]
             for o in range(channels):
@@ -45,7 +47,7 @@ def run_steps(levels, feed, steps, temperature, uniforms, t0, embed, causal, cau
                     for o in range(four_c):
                         both[o] += xi * taps[layer, i, o]
                 for o in range(c2):
-                    both[o] += queues[layer, n, slot, o]
+                    both[o] += queues[layer, n, slot, o] + positions[layer, frame, o]
                     queues[layer, n, slot, o] = both[c2 + o] + biases[layer, n, o]  # seen again in `dilation` steps
                 for o in range(channels):
                     g[o] = np.tanh(both[o]) / (1.0 + np.exp(-both[channels + o]))

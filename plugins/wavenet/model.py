@@ -4,8 +4,13 @@ spoken digit and the speaker.
 Input: μ-law levels (N, T) int64 in 0..255. Output: logits (N, 256, T); the logits at time t
 predict the level at t + 1 from levels ≤ t. A causal convolution (kernel 2), then residual
 blocks with dilated causal convolutions (kernel 2, dilations 1, 2, 4 … repeated), the gate
-tanh(W_f·x + V_f·h) · σ(W_g·x + V_g·h) with h the global condition (digit and speaker
-embeddings), a 1×1 residual and a 1×1 skip per block; skips summed -> ReLU -> 1×1 -> ReLU -> 1×1.
+tanh(W_f·x + V_f·h + U_f·p_t) · σ(W_g·x + V_g·h + U_g·p_t) with h the global condition (digit
+and speaker embeddings) and p_t an optional position condition, a 1×1 residual and a 1×1 skip per
+block; skips summed -> ReLU -> 1×1 -> ReLU -> 1×1.
+
+The position condition is a local condition in the paper's sense whose features are simply "which
+frame of the clip is this" (an embedding of t // frame_samples). A receptive field of 128 ms sees
+less than a word: without it, the model cannot tell the start of a "seven" from its end.
 """
 
 from __future__ import annotations
@@ -24,35 +29,49 @@ def gate(x: torch.Tensor) -> torch.Tensor:
 
 
 class ResidualBlock(nn.Module):
-    def __init__(self, channels: int, skip_channels: int, dilation: int, condition_dim: int) -> None:
+    def __init__(self, channels: int, skip_channels: int, dilation: int, condition_dim: int,
+                 position_dim: int = 0) -> None:
         super().__init__()
         self.dilation = dilation
         self.dilated = nn.Conv1d(channels, 2 * channels, 2, dilation=dilation)
         self.condition = nn.Linear(condition_dim, 2 * channels, bias=False)
+        self.position = nn.Linear(position_dim, 2 * channels, bias=False) if position_dim else None
         self.residual = nn.Conv1d(channels, channels, 1)
         self.skip = nn.Conv1d(channels, skip_channels, 1)
 
-    def forward(self, x: torch.Tensor, h: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """x (N, C, T), h (N, D) -> (x + residual (N, C, T), skip (N, S, T))."""
-        g = gate(self.dilated(F.pad(x, (self.dilation, 0))) + self.condition(h)[:, :, None])
+    def forward(self, x: torch.Tensor, h: torch.Tensor,
+                p: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+        """x (N, C, T), h (N, D), p (T, E) or None -> (x + residual (N, C, T), skip (N, S, T))."""
+        bias = self.condition(h)[:, :, None]
+        if self.position is not None:
+            bias = bias + self.position(p).T[None]
+        g = gate(self.dilated(F.pad(x, (self.dilation, 0))) + bias)
         return x + self.residual(g), self.skip(g)
 
 
 class WaveNet(nn.Module):
     def __init__(self, levels: int = 256, channels: int = 32, skip_channels: int = 64,
                  dilations: Sequence[int] = tuple(2**i for i in range(10)), digits: int = 10, speakers: int = 6,
-                 embed_dim: int = 16) -> None:
+                 embed_dim: int = 16, frame_samples: int = 0, frames: int = 0) -> None:
         """``levels``: μ-law quantization levels; ``channels``: residual width; ``dilations``: one
         block per entry; ``digits`` / ``speakers``: condition vocabularies (each gets one more
-        row, "unspecified", for a label dropped in training or left out at sampling)."""
+        row, "unspecified", for a label dropped in training or left out at sampling);
+        ``frame_samples`` / ``frames``: the position condition, on when both are > 0: sample t of
+        a clip (t = 0 is the prime) is in frame min(t // frame_samples, frames - 1); one more
+        row, "unspecified", serves a clip continued from an unknown point."""
         super().__init__()
+        if (frame_samples > 0) != (frames > 0):
+            raise ValueError("frame_samples and frames are both 0 (no position condition) or both > 0")
         self.levels, self.digits, self.speakers = levels, digits, speakers
+        self.frame_samples, self.frames = frame_samples, frames
         self.dilations = list(dilations)
         self.embed_input = nn.Embedding(levels, channels)                 # = one-hot then a 1×1 conv
         self.causal = nn.Conv1d(channels, channels, 2)
         self.digit_embed = nn.Embedding(digits + 1, embed_dim)
         self.speaker_embed = nn.Embedding(speakers + 1, embed_dim)
-        self.blocks = nn.ModuleList(ResidualBlock(channels, skip_channels, d, 2 * embed_dim) for d in self.dilations)
+        self.position_embed = nn.Embedding(frames + 1, embed_dim) if frames else None
+        self.blocks = nn.ModuleList(ResidualBlock(channels, skip_channels, d, 2 * embed_dim, embed_dim if frames else 0)
+                                    for d in self.dilations)
         self.head = nn.Sequential(nn.ReLU(), nn.Conv1d(skip_channels, skip_channels, 1), nn.ReLU(),
                                   nn.Conv1d(skip_channels, levels, 1))
 
@@ -70,13 +89,30 @@ class WaveNet(nn.Module):
             speaker = torch.full((batch,), self.speakers, dtype=torch.long, device=device)
         return torch.cat([self.digit_embed(digit), self.speaker_embed(speaker)], dim=1)
 
+    def frame_of(self, t: torch.Tensor) -> torch.Tensor:
+        """Sample indices (any shape, int64, 0 = the prime) -> their frame indices."""
+        return (t // self.frame_samples).clamp(max=self.frames - 1)
+
+    def positions(self, start: int | None, length: int, device: torch.device) -> torch.Tensor | None:
+        """Position condition (length, embed_dim) of samples start .. start + length - 1 (start None:
+        unspecified), or None for a model without one."""
+        if self.position_embed is None:
+            return None
+        if start is None:
+            frames = torch.full((length,), self.frames, device=device)
+        else:
+            frames = self.frame_of(torch.arange(start, start + length, device=device))
+        return self.position_embed(frames)
+
     def forward(self, levels: torch.Tensor, digit: torch.Tensor | None = None,
-                speaker: torch.Tensor | None = None) -> torch.Tensor:
-        """levels (N, T) int64 -> logits (N, 256, T) for the next sample at every t."""
+                speaker: torch.Tensor | None = None, start: int | None = 0) -> torch.Tensor:
+        """levels (N, T) int64, the clip's samples start .. start + T - 1 (start None: position
+        unspecified) -> logits (N, 256, T) for the next sample at every t."""
         h = self.condition(digit, speaker, len(levels), levels.device)
+        p = self.positions(start, levels.shape[1], levels.device)
         x = self.causal(F.pad(self.embed_input(levels).transpose(1, 2), (1, 0)))
         skip = 0
         for block in self.blocks:
-            x, s = block(x, h)
+            x, s = block(x, h, p)
             skip = skip + s
         return self.head(skip)

@@ -36,7 +36,8 @@ def prime_levels(prime: torch.Tensor | None, count: int) -> torch.Tensor:
 def generate(model: torch.nn.Module, count: int, seconds: float, digit: int | None, speaker: int | None,
              temperature: float, seed: int, prime: torch.Tensor | None = None, progress=None, chunk: int = 2000):
     """Yield clips so far (count, T) in [-1, 1], every ``chunk`` samples, then the whole clips
-    (the prime, if given, first). ``seconds`` of new audio; temperature 0 = greedy."""
+    (the prime, if given, first). ``seconds`` of new audio; temperature 0 = greedy. A prime is
+    taken from an unknown point of a recording, so its position condition is "unspecified"."""
     if not 0 < seconds <= MAX_SECONDS:
         raise ValueError(f"length must be in (0, {MAX_SECONDS:g}] seconds, got {seconds}")
     if not 0 <= temperature <= 5:
@@ -46,7 +47,8 @@ def generate(model: torch.nn.Module, count: int, seconds: float, digit: int | No
     digits = None if digit is None else torch.full((count,), digit)
     speakers = None if speaker is None else torch.full((count,), speaker)
     uniforms = draw_uniforms(count, steps, seed)
-    for partial in iter_fast(model, levels, steps, digits, speakers, temperature, uniforms, progress, chunk):
+    for partial in iter_fast(model, levels, steps, digits, speakers, temperature, uniforms, progress, chunk,
+                             positioned=prime is None):
         yield decode(partial[:, 1:])
 
 

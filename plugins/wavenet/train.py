@@ -1,7 +1,8 @@
 """Train the WaveNet on FSDD with the shared `fit` loop: each clip from its start, after one
 silence sample (the prime), cut or padded to a fixed length; cross-entropy over μ-law levels
-up to a little after the clip's end. The speaker is dropped for 20 % of clips and the digit
-for 5 %, so generation works with either left unspecified."""
+up to a little after the clip's end. The speaker is dropped for 20 % of clips, the digit for
+5 % and the position for 10 % of batches, so generation works with any left unspecified (a
+continued recording has no known position)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from plugins.wavenet.variants import RECIPES, SILENCE, VariantRecipe, data_facts
 from training.data import load_fsdd
 from training.loop import FitConfig, fit
 
-DROP_SPEAKER, DROP_DIGIT = 0.2, 0.05
+DROP_SPEAKER, DROP_DIGIT, DROP_POSITION = 0.2, 0.05, 0.1
 
 
 def clip_tensors(waves: list[torch.Tensor], length: int) -> tuple[torch.Tensor, torch.Tensor]:
@@ -37,9 +38,9 @@ def clip_tensors(waves: list[torch.Tensor], length: int) -> tuple[torch.Tensor, 
 
 
 def clip_nll(model: WaveNet, levels: torch.Tensor, lengths: torch.Tensor, digit: torch.Tensor | None,
-             speaker: torch.Tensor | None, tail: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
+             speaker: torch.Tensor | None, tail: int = 0, positioned: bool = True) -> tuple[torch.Tensor, torch.Tensor]:
     """Summed NLL (nats) and counted samples per clip: (N,), (N,); samples past length + tail are ignored."""
-    logits = model(levels[:, :-1], digit, speaker)                       # (N, 256, T)
+    logits = model(levels[:, :-1], digit, speaker, 0 if positioned else None)   # (N, 256, T)
     nll = F.cross_entropy(logits, levels[:, 1:], reduction="none")       # (N, T)
     keep = torch.arange(nll.shape[1], device=nll.device)[None] < (lengths + tail)[:, None]
     return (nll * keep).sum(1), keep.sum(1)
@@ -77,7 +78,8 @@ def train(request: TrainRequest) -> Path:
         none_digit, none_speaker = model_args["digits"], model_args["speakers"]
         digit = torch.where(torch.rand(len(digit), device=digit.device) < DROP_DIGIT, none_digit, digit)
         speaker = torch.where(torch.rand(len(speaker), device=speaker.device) < DROP_SPEAKER, none_speaker, speaker)
-        nll, count = clip_nll(model, lv, ln, digit, speaker, recipe.tail)
+        positioned = bool(torch.rand(()) >= DROP_POSITION)
+        nll, count = clip_nll(model, lv, ln, digit, speaker, recipe.tail, positioned)
         loss = nll.sum() / count.sum()
         return {"loss": loss, "bits_per_sample": loss / math.log(2)}
 
@@ -98,7 +100,8 @@ def train(request: TrainRequest) -> Path:
         "data": data_facts(list(data.speaker_names), model.receptive_field),
         "training": {**{k: v for k, v in asdict(config).items() if k != "log_every"},
                      "max_samples": recipe.max_samples, "tail": recipe.tail, "drop_speaker": DROP_SPEAKER,
-                     "drop_digit": DROP_DIGIT, "steps": result.steps, "seconds": round(result.seconds, 1),
+                     "drop_digit": DROP_DIGIT,
+                     "drop_position": DROP_POSITION, "steps": result.steps, "seconds": round(result.seconds, 1),
                      "device": request.device, "train_clips": len(levels), "command": request.command,
                      "wall_seconds": round(time.perf_counter() - started, 1)},
         "metrics": {"test_bits_per_sample": round(evaluate(model)["bits_per_sample"], 4)},

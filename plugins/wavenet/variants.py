@@ -31,7 +31,8 @@ class VariantRecipe:
 RECIPES = {
     "fsdd": VariantRecipe(
         model={"levels": 256, "channels": 32, "skip_channels": 64, "dilations": [2**i for i in range(10)],
-               "digits": 10, "speakers": 6, "embed_dim": 16},
+               "digits": 10, "speakers": 6, "embed_dim": 16, "frame_samples": 400, "frames": 12},
+        epochs=27,
         summary="FSDD spoken digits, 8 kHz μ-law, conditioned on digit and speaker"),
 }
 
