@@ -6,6 +6,7 @@ labels ``(N,)``, in the files' original order, so splits and slices are reproduc
 
 from __future__ import annotations
 
+import functools
 import gzip
 import os
 from dataclasses import dataclass
@@ -76,6 +77,15 @@ def _find_idx_files(spec: IdxDataset, split: str, root: Path | None) -> tuple[Pa
             if images.is_file() and labels.is_file():
                 return images, labels
     return None
+
+
+@functools.lru_cache(maxsize=8)
+def example_digits(name: str, limit: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """The first ``limit`` test images of ``name`` as (N, 1, 28, 28) float in [0, 1] and labels
+    (N,), loaded once per process: the digits a tab offers to pick from. Raises FileNotFoundError
+    (not cached) where the data is missing. Treat the tensors as read-only: they are shared."""
+    images, labels = load_idx_dataset(name, "test", limit=limit)
+    return images.float().div(255).unsqueeze(1), labels
 
 
 def load_idx_dataset(name: str, split: str, data_dir: str | Path | None = None,

@@ -7,7 +7,6 @@ bar), then the completions ranked by log-likelihood. It is also the API endpoint
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 import gradio as gr
@@ -20,7 +19,7 @@ from hub.plugin import TabContext
 from imaging.grid import captioned_grid
 from plugins.pixelcnn.sample import MASKS, quantize, region_mask
 from plugins.pixelcnn.sampling import draw_uniforms, iter_cached
-from training.data import load_idx_dataset
+from training.data import example_digits
 
 TEST_DIGITS = 1000
 SOURCES = ("test digit", "drawing", "upload")
@@ -35,22 +34,16 @@ class Completer:
     def __init__(self, context: TabContext) -> None:
         self.context = context
         self.variants = [s.variant for s in context.plugin.variants]
-        self._lock = threading.Lock()
-        self._digits: tuple[torch.Tensor, torch.Tensor] | None = None
 
     def model(self, variant: str):
         return self.context.model(inputs.choice("variant", variant, self.variants))
 
     def test_digits(self) -> tuple[torch.Tensor, torch.Tensor]:
         """The first TEST_DIGITS MNIST test digits (N, 1, 28, 28) in [0, 1] and labels (N,)."""
-        with self._lock:
-            if self._digits is None:
-                try:
-                    images, labels = load_idx_dataset("mnist", "test", limit=TEST_DIGITS)
-                except FileNotFoundError as err:
-                    raise gr.Error(f"MNIST test digits are needed for this and were not found: {err}") from err
-                self._digits = (images.float().div(255).unsqueeze(1), labels)
-            return self._digits
+        try:
+            return example_digits("mnist", TEST_DIGITS)
+        except FileNotFoundError as err:
+            raise gr.Error(f"MNIST test digits are needed for this and were not found: {err}") from err
 
     def source_image(self, source: str, index: Any, drawing: Any, upload: Any) -> torch.Tensor:
         """The digit to complete: (1, 28, 28) in [0, 1]."""

@@ -7,7 +7,6 @@ Every handler validates its inputs and is also an API endpoint (``api_name="vae_
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 import gradio as gr
@@ -19,7 +18,7 @@ from hub.plugin import TabContext
 from imaging.grid import grid_image, to_pil
 from plugins.vae.latent_map import MapFrame, plane_coordinates, plane_point, render_map, with_marker
 from plugins.vae.sample import decode
-from training.data import load_idx_dataset
+from training.data import example_digits
 
 MAP_POINTS = 2000
 """Test digits encoded for the map (the first ones of the MNIST test split)."""
@@ -35,8 +34,6 @@ class Explorer:
     def __init__(self, context: TabContext) -> None:
         self.context = context
         self.variants = [s.variant for s in context.plugin.variants]
-        self._lock = threading.Lock()
-        self._digits: tuple[torch.Tensor, torch.Tensor] | None = None
         self._encodings: dict[str, torch.Tensor] = {}
         self._maps: dict[tuple, np.ndarray] = {}
         self._anchors: dict[tuple, torch.Tensor] = {}
@@ -49,14 +46,10 @@ class Explorer:
 
     def test_digits(self) -> tuple[torch.Tensor, torch.Tensor]:
         """The first MAP_POINTS MNIST test digits (N, 1, 28, 28) in [0, 1] and labels (N,)."""
-        with self._lock:
-            if self._digits is None:
-                try:
-                    images, labels = load_idx_dataset("mnist", "test", limit=MAP_POINTS)
-                except FileNotFoundError as err:
-                    raise gr.Error(f"MNIST test digits are needed for this and were not found: {err}") from err
-                self._digits = (images.float().div(255).unsqueeze(1), labels)
-            return self._digits
+        try:
+            return example_digits("mnist", MAP_POINTS)
+        except FileNotFoundError as err:
+            raise gr.Error(f"MNIST test digits are needed for this and were not found: {err}") from err
 
     def encodings(self, variant: str) -> torch.Tensor:
         """μ of q(z|x) for the test digits: (N, d)."""
