@@ -17,7 +17,7 @@ PLUGIN = Plugin(
     ),
     variants=(
         WeightsSpec(variant="fsdd", repo_id="genhub/wavenet-fsdd", revision="v1",
-                    sha256="aba904743d9d425f1297a690c7b1ad50b08f8419e52222e60b01a8069b479aa0",
+                    sha256="8c05854877d3897a21194c140668a91d257b46157617f97fb808b94498f0c228",
                     summary=RECIPES["fsdd"].summary),
     ),
     build_model=lambda model_config: WaveNet(**model_config),
