@@ -13,7 +13,7 @@ PLUGIN = Plugin(
     description=(
         "A WaveNet generates audio one sample at a time, 8,000 per second, each a 256-way choice of "
         "μ-law level given the samples before it (dilated causal convolutions see the last 128 ms). "
-        "It is told which digit to say and, if you like, in whose voice."
+        "It is told which digit to say, how far into the word it is and, if you like, in whose voice."
     ),
     variants=(
         WeightsSpec(variant="fsdd", repo_id="genhub/wavenet-fsdd", revision="v1",
