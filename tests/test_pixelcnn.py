@@ -3,6 +3,8 @@ one, training on real MNIST lowers the NLL, and the tab rejects bad input clearl
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 import torch
@@ -13,7 +15,7 @@ from hub.plugin import TrainRequest
 from plugins.pixelcnn.model import GatedPixelCNN, MaskedConv2d, PixelCNN
 from plugins.pixelcnn.sample import complete, region_mask
 from plugins.pixelcnn.sampling import complete_cached, complete_naive, draw_uniforms
-from plugins.pixelcnn.train import mean_nll, prepare
+from plugins.pixelcnn.train import mean_nll, mixture_nll, prepare
 from training.data import load_idx_dataset
 
 PROBES = [(0, 0), (3, 25), (13, 27), (14, 0), (20, 13)]
@@ -185,3 +187,21 @@ def test_the_cli_draws_class_conditioned_samples(tmp_path):
     assert main(["sample", "pixelcnn", "--label", "3", "--count", "4", "--seed", "0", "--out", str(out)]) == 0
     x = np.load(out)
     assert x.shape == (4, 1, 28, 28) and set(np.unique(x)) <= {0.0, 1.0}
+
+
+def test_the_label_mixture_nll_sits_within_log_10_of_the_best_label(data_dir):
+    from plugins.pixelcnn import PLUGIN
+    from plugins.pixelcnn.model import nll_nats
+
+    images, _ = load_idx_dataset("mnist", "test", data_dir, limit=5)
+    x = prepare(images, 2, seed=0)
+    torch.manual_seed(0)
+    model = PLUGIN.build_model({"levels": 2, "channels": 8, "layers": 3, "kernel": 3, "skip_channels": 8,
+                                "classes": 10}).eval()
+    with torch.no_grad():
+        per_label = torch.stack([nll_nats(model(x, torch.full((5,), y)), x, 2) for y in range(10)])   # (10, 5)
+    best = per_label.min(0).values.mean().item()
+    mixture = mixture_nll(model, x)
+    assert best < mixture <= best + math.log(10) + 1e-6
+    assert mixture < per_label.mean().item(), "a log-mean-exp is below the mean"
+    assert abs(mixture_nll(model, x, batch=2) - mixture) < 1e-6, "batching does not change it"

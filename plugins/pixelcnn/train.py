@@ -43,6 +43,20 @@ def mean_nll(model: GatedPixelCNN, x: torch.Tensor, y: torch.Tensor | None, batc
     return total / len(x)
 
 
+@torch.no_grad()
+def mixture_nll(model: GatedPixelCNN, x: torch.Tensor, batch: int = 500) -> float:
+    """Mean −log p(x) in nats of the label mixture p(x) = Σ_y p(x | y) / classes: an unconditional
+    density, comparable with unconditional models' NLL (and within log(classes) of −log p(x | y))."""
+    device = next(model.parameters()).device
+    total = 0.0
+    for i in range(0, len(x), batch):
+        xb = x[i:i + batch].to(device)
+        per_class = torch.stack([nll_nats(model(xb, torch.full((len(xb),), y, device=device)), xb, model.levels)
+                                 for y in range(model.classes)])                       # (classes, N)
+        total += (math.log(model.classes) - torch.logsumexp(-per_class.double(), 0)).sum().item()
+    return total / len(x)
+
+
 def train(request: TrainRequest) -> Path:
     if request.variant not in RECIPES:
         raise ValueError(f"unknown PixelCNN variant {request.variant!r}; known: {', '.join(RECIPES)}")
