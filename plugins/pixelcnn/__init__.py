@@ -17,7 +17,7 @@ PLUGIN = Plugin(
     ),
     variants=(
         WeightsSpec(variant="binarized", repo_id="genhub/pixelcnn-mnist-binarized", revision="v1",
-                    sha256="a769f29af662a5e5ced148b374f405f23787f00ab12c96ff23ad78b99c2add77",
+                    sha256="9db1bb5959a176daf1d8cb5376c9ffe92248d7f1799699aa614161a17dcee19c",
                     summary=RECIPES["binarized"].summary),
         WeightsSpec(variant="grayscale", repo_id="genhub/pixelcnn-mnist-grayscale", revision="v1",
                     sha256="ac78c8f2eeee32034ca690a7349579d5dbf3346c17b160c24eb41808ee1f54b6",

@@ -13,6 +13,8 @@ METRIC_NAMES = {
     "test_nll_nats": "test NLL, 10,000 test digits (nats)",
     "test_nll_bits_per_dim_first_2000": "test NLL, first 2,000 test digits (bits/dim)",
     "test_nll_bits_per_dim": "test NLL, 10,000 test digits (bits/dim)",
+    "test_nll_nats_no_label": "test NLL without a label, 10,000 test digits (nats)",
+    "test_nll_nats_label_mixture": "test NLL of the label mixture Σ_y p(x|y)/10, 10,000 test digits (nats)",
 }
 
 
@@ -28,8 +30,9 @@ def write_card(folder: Path, config: Mapping[str, Any], sha256: str) -> Path:
                  f"`genhub sample pixelcnn --variant {config['variant']} --label 3 --count 16 --out x.png`."),
         config=config, metrics=metrics, sha256=sha256, datasets=["mnist"],
         sections={
-            "Evaluation": "Conditioned on the true label. Reproduce (and the full test set) with "
-                          "`python -m bench.pixelcnn_quality`.",
+            "Evaluation": "Test NLL is given the true label unless the row says otherwise; the label mixture "
+                          "is an unconditional density, the one to compare with unconditional models. "
+                          "Reproduce with `python -m bench.pixelcnn_quality`.",
             "Samples": "Whole digits drawn pixel by pixel with labels 0-9, seed 0:\n\n![samples](samples.png)",
             "Loss curve": "![loss curve](loss_curve.png)",
         })

@@ -22,7 +22,7 @@ class VariantRecipe:
 _ARCH = {"channels": 16, "layers": 8, "kernel": 5, "skip_channels": 32, "classes": 10}
 
 RECIPES = {
-    "binarized": VariantRecipe(2, {**_ARCH, "levels": 2},
+    "binarized": VariantRecipe(2, {**_ARCH, "channels": 32, "skip_channels": 64, "levels": 2}, epochs=5,
                                summary="binarized MNIST, one Bernoulli per pixel, class-conditional"),
     "grayscale": VariantRecipe(256, {**_ARCH, "levels": 256},
                                summary="256-level MNIST, 256-way softmax per pixel, class-conditional"),
