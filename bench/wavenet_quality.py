@@ -22,7 +22,6 @@ from hub.weights import load_weights, resolve_weights
 from plugins.wavenet import PLUGIN
 from plugins.wavenet.audio import decode
 from plugins.wavenet.generation import draw_uniforms, generate_fast
-from plugins.wavenet.model import WaveNet
 from plugins.wavenet.train import bits_per_sample
 from plugins.wavenet.variants import RECIPES, SAMPLE_RATE, SILENCE
 from training.data import load_fsdd
@@ -39,7 +38,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
     args = p.parse_args(argv)
     spec = PLUGIN.spec()
     if args.checkpoint:
-        model = WaveNet(**RECIPES[spec.variant].model)
+        model = PLUGIN.build_model(RECIPES[spec.variant].model)
         model.load_state_dict(load_file(args.checkpoint / "model.safetensors"))
         model.eval()
     else:

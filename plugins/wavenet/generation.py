@@ -72,8 +72,8 @@ class FastGenerator:
             if model.position_embed is None:
                 positions = torch.zeros(len(model.blocks), 1, 2 * model.blocks[0].residual.in_channels)
                 self.frame_samples = 1
-            else:   # frames 0 .. F-1, or only the "unspecified" row F
-                rows = model.position_embed.weight[:model.frames] if positioned else model.position_embed.weight[-1:]
+            else:
+                rows = model.frame_embeddings(positioned)
                 positions = torch.stack([block.position(rows) for block in model.blocks])
                 self.frame_samples = model.frame_samples
         blocks = model.blocks

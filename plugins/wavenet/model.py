@@ -93,16 +93,22 @@ class WaveNet(nn.Module):
         """Sample indices (any shape, int64, 0 = the prime) -> their frame indices."""
         return (t // self.frame_samples).clamp(max=self.frames - 1)
 
+    def frame_embeddings(self, positioned: bool = True) -> torch.Tensor:
+        """The position table: frames 0 .. frames - 1 (frames, embed_dim), or with ``positioned``
+        False only the "unspecified" row (1, embed_dim). Needs a model with a position condition."""
+        rows = torch.arange(self.frames) if positioned else torch.tensor([self.frames])
+        return self.position_embed(rows.to(self.position_embed.weight.device))
+
     def positions(self, start: int | None, length: int, device: torch.device) -> torch.Tensor | None:
         """Position condition (length, embed_dim) of samples start .. start + length - 1 (start None:
         unspecified), or None for a model without one."""
         if self.position_embed is None:
             return None
         if start is None:
-            frames = torch.full((length,), self.frames, device=device)
+            index = torch.zeros(length, dtype=torch.long, device=device)
         else:
-            frames = self.frame_of(torch.arange(start, start + length, device=device))
-        return self.position_embed(frames)
+            index = self.frame_of(torch.arange(start, start + length, device=device))
+        return self.frame_embeddings(start is not None)[index]
 
     def forward(self, levels: torch.Tensor, digit: torch.Tensor | None = None,
                 speaker: torch.Tensor | None = None, start: int | None = 0) -> torch.Tensor:
