@@ -1,4 +1,4 @@
-"""Reading audio files (WAV, FLAC, OGG through soundfile; torchaudio.load would need torchcodec)
+"""Reading audio files (WAV, FLAC, OGG, MP3 through soundfile's libsndfile; torchaudio.load would need torchcodec)
 into mono float32 waveforms in [-1, 1] at a chosen sample rate, with clear errors."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import torch
 
 MAX_BYTES = 20 * 2**20
 MAX_SECONDS = 30.0
+FORMATS = "WAV, FLAC, OGG or MP3"
 
 
 class AudioInputError(ValueError):
@@ -29,8 +30,8 @@ def read_audio(path: str | os.PathLike) -> tuple[np.ndarray, int]:
         raise AudioInputError(f"the audio file is {size / 2**20:.1f} MB; the limit is {MAX_BYTES // 2**20} MB")
     try:
         data, rate = soundfile.read(str(path), dtype="float32", always_2d=False)
-    except Exception as err:  # noqa: BLE001 - soundfile raises several types for non-audio
-        raise AudioInputError(f"this is not a readable audio file (WAV, FLAC or OGG): {err}") from err
+    except Exception:  # noqa: BLE001 - soundfile raises several types for non-audio; its text names the path
+        raise AudioInputError(f"this is not a readable audio file; upload {FORMATS}") from None
     return data, int(rate)
 
 

@@ -1,28 +1,48 @@
 """The Gradio app: one tab per plugin, each built inside its own error boundary, plus a
 Plugins status tab. A plugin that fails to import, load its weights or build its tab shows
-the error in its own tab; every other tab keeps working."""
+the error in its own tab; every other tab keeps working.
+
+Serving many people at once on a small machine: every input value is checked by the hub before
+Gradio reads it (`hub.validation`); each plugin's events queue in their own groups, one for
+interactive calls and one for long jobs, so a long PixelCNN or WaveNet job never waits in front
+of a VAE decode; a long job (a generator) is stopped at its next update once it runs past
+``LONG_JOB_SECONDS``, and a cancelled one stops at its next update; uploads and outputs are
+swept from disk (`hub.janitor`).
+"""
 
 from __future__ import annotations
 
+import functools
 import html
+import inspect
+import os
 import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import gradio as gr
 import torch
 
+from hub.cache import BoundedDict
 from hub.device import pick_device
 from hub.plugin import Plugin
-from hub.registry import PluginRecord
+from hub.registry import STARTUP_HINT, PluginRecord
 from hub.store import ModelStore
+from hub.validation import CheckedBlocks
 from hub.weights import LoadedWeights, WeightsError
 
 MAX_UPLOAD = "20mb"
 STATUS_HEADERS = ["plugin", "variant", "source", "weights", "sha256", "device", "load s", "state"]
+EventKind = Literal["interactive", "long"]
+CONCURRENCY = {"interactive": 2, "long": 1}
+"""Calls of one plugin running at once, per kind of event; more wait in the queue."""
+LONG_JOB_SECONDS = 120.0
+"""A long job still running after this long is stopped at its next update."""
+EDITOR_DRAFTS = 32
+"""Drawings an image editor keeps between upload and use (Gradio keeps every one otherwise)."""
 
 
 @dataclass
@@ -35,6 +55,14 @@ class PluginContext:
 
     def on_open(self, fn: Callable[..., Any], inputs: Any, outputs: Any) -> None:
         self.open_handlers.append((fn, inputs, outputs))
+
+    def events(self, kind: EventKind = "interactive") -> dict[str, Any]:
+        """Keyword arguments for an event listener, e.g. ``button.click(fn, ins, outs,
+        **context.events("long"))``: the queue group and its concurrency limit (`CONCURRENCY`).
+        ``"long"`` is for generators that take seconds (they also get `LONG_JOB_SECONDS`)."""
+        if kind not in CONCURRENCY:
+            raise ValueError(f"event kind must be one of {', '.join(CONCURRENCY)}; got {kind!r}")
+        return {"concurrency_id": f"{self.plugin.name}:{kind}", "concurrency_limit": CONCURRENCY[kind]}
 
     def model(self, variant: str | None = None) -> LoadedWeights:
         """The loaded variant (None: default). Raises ``gr.Error`` with the reason when it
@@ -61,7 +89,7 @@ def _plugin_tab(record: PluginRecord, store: ModelStore) -> tuple[gr.Markdown, P
     context the plugin registered its open handlers in, or None for a broken plugin."""
     if record.plugin is None:
         gr.Markdown(error_panel(f"The plugin {record.name!r} failed to load", record.error or ""))
-        gr.Markdown(f"Source: {record.origin}. The other tabs are unaffected.")
+        gr.Markdown(f"Source: {record.origin}. The other tabs are unaffected. {STARTUP_HINT}")
         return None
     plugin = record.plugin
     gr.Markdown(plugin.description)
@@ -94,7 +122,7 @@ def _load_default(store: ModelStore, name: str):
 
 def build_app(records: list[PluginRecord], store: ModelStore) -> gr.Blocks:
     """Assemble the app from loaded (or broken) plugin records."""
-    with gr.Blocks(title="genhub", analytics_enabled=False) as demo:
+    with CheckedBlocks(title="genhub", analytics_enabled=False) as demo:
         gr.Markdown("# genhub\nGenerative-model demos, one tab per model family. "
                     f"Models run on **{store.device}**.")
         opened: list[tuple[gr.Tab, gr.Markdown, PluginContext]] = []
@@ -118,7 +146,40 @@ def build_app(records: list[PluginRecord], store: ModelStore) -> gr.Blocks:
                           api_visibility="private")
             for fn, inputs, outputs in context.open_handlers:
                 event = event.then(fn, inputs, outputs, api_visibility="private")
+    bound_long_jobs(demo, LONG_JOB_SECONDS)
+    bound_editor_drafts(demo, EDITOR_DRAFTS)
     return demo
+
+
+def time_limited(fn: Callable[..., Any], seconds: float) -> Callable[..., Any]:
+    """A generator function that stops ``fn``'s iteration with ``gr.Error`` once it has run
+    ``seconds``. The work between two updates is never interrupted, so ``fn`` should update often."""
+    @functools.wraps(fn)  # Gradio reads the signature (gr.Progress defaults) through __wrapped__
+    def run(*args: Any, **kwargs: Any):
+        deadline = time.monotonic() + seconds
+        for update in fn(*args, **kwargs):
+            yield update
+            if time.monotonic() > deadline:
+                raise gr.Error(f"stopped after {seconds:g} s, this demo's limit for one request; "
+                               f"ask for less (fewer samples, a shorter clip)")
+    return run
+
+
+def bound_long_jobs(demo: gr.Blocks, seconds: float) -> None:
+    """Give every generator event of a ``"long"`` queue group the time limit (`time_limited`)."""
+    for block_fn in demo.fns.values():
+        if str(block_fn.concurrency_id).endswith(":long") and inspect.isgeneratorfunction(block_fn.fn):
+            block_fn.fn = time_limited(block_fn.fn, seconds)
+
+
+def bound_editor_drafts(demo: gr.Blocks, keep: int) -> None:
+    """Gradio's image editor stores each drawing's uploaded layers until an event uses them, so
+    drawings that are never submitted pile up in memory; keep only the ``keep`` newest."""
+    for block in demo.blocks.values():
+        if isinstance(block, gr.ImageEditor):
+            drafts = BoundedDict(keep)
+            drafts.update(block.blob_storage)
+            block.blob_storage = drafts
 
 
 def create(records: list[PluginRecord], *, device: str | torch.device | None = None,
@@ -134,17 +195,44 @@ def create(records: list[PluginRecord], *, device: str | torch.device | None = N
 
 def launch(demo: gr.Blocks, *, host: str = "127.0.0.1", port: int = 7860, share: bool = False,
            block: bool = True) -> None:
-    demo.queue(default_concurrency_limit=4).launch(
+    """Queue and serve ``demo``, with the upload folder swept by a `hub.janitor.Janitor`."""
+    from gradio.utils import get_upload_folder
+
+    from hub.janitor import janitor_from_env
+
+    janitor_from_env(Path(get_upload_folder())).start()
+    demo.queue(default_concurrency_limit=CONCURRENCY["interactive"]).launch(
         server_name=host, server_port=port, share=share, max_file_size=MAX_UPLOAD, show_error=True,
         prevent_thread_lock=not block, footer_links=["api", "gradio"])
+
+
+def tune_process(torch_threads: int) -> None:
+    """Settings for a server process handling many small requests at once on a few cores.
+
+    - ``torch_threads`` intra-op threads: concurrent requests already use the cores, and more
+      threads per request only make them fight (and a decode's latency jitter).
+    - glibc malloc arenas capped (`hub.janitor.limit_malloc_arenas`): resident memory otherwise
+      climbs with every burst of worker threads.
+    - PIL refuses to decode images above twice the upload limit anywhere in the process, a
+      backstop behind the hub's own header check.
+    """
+    from PIL import Image
+
+    from hub.janitor import limit_malloc_arenas
+    from imaging.uploads import MAX_PIXELS
+
+    torch.set_num_threads(torch_threads)
+    limit_malloc_arenas()
+    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 
 
 def serve(records: list[PluginRecord], *, host: str = "127.0.0.1", port: int = 7860,
           device: str | None = None, weights_dir: Path | None = None, preload: bool = False,
           share: bool = False) -> None:
     """Build and serve until interrupted."""
+    tune_process(int(os.environ.get("GENHUB_TORCH_THREADS", "1")))
     for record in records:
         if record.error:
-            print(f"plugin {record.name!r} failed to load ({record.origin}); its tab shows why")
+            print(f"plugin {record.name!r} failed to load ({record.origin}); its tab shows why. {STARTUP_HINT}")
     demo, _ = create(records, device=device, weights_dir=weights_dir, preload=preload)
     launch(demo, host=host, port=port, share=share)

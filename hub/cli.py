@@ -9,7 +9,19 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from hub.plugin import MAX_SEED
 from hub.registry import NO_AUTOLOAD_ENV, PLUGINS_ENV, PluginRecord, discover
+
+
+def seed_value(text: str) -> int:
+    """``--seed``: a whole number in [0, MAX_SEED], else an argparse error saying so."""
+    try:
+        seed = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 0 to {MAX_SEED}; got {text!r}") from None
+    if not 0 <= seed <= MAX_SEED:
+        raise argparse.ArgumentTypeError(f"must be from 0 to {MAX_SEED}; got {text}")
+    return seed
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -20,7 +32,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     try:
         return args.run(args, extra, argv)
-    except (ValueError, KeyError, FileNotFoundError, RuntimeError) as err:
+    except (ValueError, KeyError, FileNotFoundError, RuntimeError, OverflowError) as err:
         message = err.args[0] if isinstance(err, KeyError) and err.args else err
         print(f"genhub {args.command}: error: {message}", file=sys.stderr)
         return 2
@@ -57,7 +69,7 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--lr", type=float)
     train.add_argument("--max-steps", type=int, help="stop after this many optimizer steps")
     train.add_argument("--train-limit", type=int, help="train on the first N examples only")
-    train.add_argument("--seed", type=int, default=0)
+    train.add_argument("--seed", type=seed_value, default=0, help=f"0 to {MAX_SEED} (default 0)")
     train.add_argument("--no-resume", action="store_true", help="ignore an existing checkpoint")
     train.set_defaults(run=_train)
 
@@ -67,7 +79,7 @@ def _parser() -> argparse.ArgumentParser:
     sample.add_argument("plugin")
     sample.add_argument("--out", type=Path, required=True, help="output file: .png, .npy or .wav")
     sample.add_argument("--variant")
-    sample.add_argument("--seed", type=int, default=0)
+    sample.add_argument("--seed", type=seed_value, default=0, help=f"0 to {MAX_SEED} (default 0)")
     sample.add_argument("--count", type=int, default=None, help="default: 16 (1 for a .wav)")
     sample.add_argument("--device")
     sample.add_argument("--weights-dir", type=Path)

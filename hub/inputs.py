@@ -14,6 +14,7 @@ from typing import Any
 import gradio as gr
 import torch
 
+from hub.validation import bound, shown  # noqa: F401 - shown is for the tabs too
 from imaging.digits import digit_tensor
 from imaging.uploads import ImageInputError, open_image
 
@@ -21,17 +22,18 @@ from imaging.uploads import ImageInputError, open_image
 def number(name: str, value: Any, lo: float, hi: float, *, integer: bool = False) -> float:
     """``value`` as a finite float (or int) in [lo, hi], else gr.Error."""
     kind = "a whole number" if integer else "a number"
+    wrong = f"{name} must be {kind} between {bound(lo)} and {bound(hi)}; got {shown(value)}"
     if isinstance(value, bool) or value is None or value == "":
-        raise gr.Error(f"{name} must be {kind} between {lo:g} and {hi:g}; got {value!r}")
+        raise gr.Error(wrong)
     try:
         number_ = float(value)
-    except (TypeError, ValueError):
-        raise gr.Error(f"{name} must be {kind} between {lo:g} and {hi:g}; got {value!r}") from None
+    except (TypeError, ValueError, OverflowError):
+        raise gr.Error(wrong) from None
     if not math.isfinite(number_) or not lo <= number_ <= hi:
-        raise gr.Error(f"{name} must be {kind} between {lo:g} and {hi:g}; got {value!r}")
+        raise gr.Error(wrong)
     if integer:
         if number_ != int(number_):
-            raise gr.Error(f"{name} must be a whole number between {lo:g} and {hi:g}; got {value!r}")
+            raise gr.Error(wrong)
         return int(number_)
     return number_
 
@@ -42,8 +44,8 @@ def integer(name: str, value: Any, lo: int, hi: int) -> int:
 
 def choice(name: str, value: Any, allowed: Sequence[str]) -> str:
     """``value`` if it is one of ``allowed``, else gr.Error listing them."""
-    if value not in allowed:
-        raise gr.Error(f"{name} must be one of {', '.join(map(str, allowed))}; got {value!r}")
+    if not isinstance(value, str) or value not in allowed:
+        raise gr.Error(f"{name} must be one of {', '.join(map(str, allowed))}; got {shown(value)}")
     return value
 
 

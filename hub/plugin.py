@@ -44,6 +44,8 @@ if TYPE_CHECKING:
 CONFIG_FILENAME = "config.json"
 WEIGHTS_FILENAME = "model.safetensors"
 ENTRY_POINT_GROUP = "genhub.plugins"
+MAX_SEED = 2**31 - 1
+"""Seeds are whole numbers in [0, MAX_SEED], in the UI, the API and the CLI alike."""
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _VARIANT = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
@@ -175,6 +177,14 @@ class TabContext(Protocol):
     def on_open(self, fn: Callable[..., Any], inputs: Any, outputs: Any) -> None:
         """Run ``fn(*inputs) -> outputs`` whenever the tab is opened (and on page load when it
         is the first tab), after the hub has loaded the default variant."""
+        ...
+
+    def events(self, kind: Literal["interactive", "long"] = "interactive") -> dict[str, Any]:
+        """Keyword arguments for an event listener that put it in this plugin's queue group of
+        that kind: ``button.click(fn, inputs, outputs, api_name=..., **context.events("long"))``.
+        Interactive calls (milliseconds) and long jobs (generators that update every fraction of
+        a second, stopped by the hub after a time limit) queue apart, so a long job never delays
+        an interactive call."""
         ...
 
 

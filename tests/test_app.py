@@ -86,7 +86,7 @@ def test_a_drawing_from_the_sketchpad_is_encoded(client, tmp_path):
 @pytest.mark.parametrize("content,fragment", [
     (b"", r"is empty \(0 bytes\)"),
     (b"this is not an image", "is not an image"),
-    (None, "10000×10000 pixels; the limit is 4096×4096"),
+    (None, "100 million pixels; the limit is 4096×4096"),
     ("blank", "the image is empty: draw or upload a digit"),
 ])
 def test_bad_uploads_get_a_clear_message(client, tmp_path, content, fragment):
@@ -103,10 +103,10 @@ def test_bad_uploads_get_a_clear_message(client, tmp_path, content, fragment):
 
 
 @pytest.mark.parametrize("args,fragment", [
-    (("mnist-2d", "abc", 0.0, *ANCHORS), "Expected a `float`"),
-    (("mnist-2d", 1e9, 0.0, *ANCHORS), "greater than maximum value"),
-    (("mnist-2d", None, 0.0, *ANCHORS), "Expected a `float`"),
-    (("nope", 0.0, 0.0, *ANCHORS), "not in the list of choices"),
+    (("mnist-2d", "abc", 0.0, *ANCHORS), "u must be a number between -4 and 4; got 'abc'"),
+    (("mnist-2d", 1e9, 0.0, *ANCHORS), "u must be a number between -4 and 4; got 1000000000.0"),
+    (("mnist-2d", None, 0.0, *ANCHORS), "u must be a number between -4 and 4; got None"),
+    (("nope", 0.0, 0.0, *ANCHORS), "Variant must be one of mnist-2d, mnist-32d; got 'nope'"),
     (("mnist-32d", 0.0, 0.0, 3, 3, 0), "the three anchors must be different"),
     (("mnist-32d", 0.0, 0.0, 3, 2, 10**9), "anchor c must be a whole number between 0 and 1999"),
 ])
@@ -116,7 +116,7 @@ def test_out_of_range_or_non_numeric_values_get_a_clear_api_error(client, args, 
 
 
 @pytest.mark.parametrize("args,fragment", [
-    (("mnist-2d", 3, 0, 500), "greater than maximum value"),
+    (("mnist-2d", 3, 0, 500), "steps must be a number between 2 and 30; got 500"),
     (("mnist-2d", 3, 10**6, 5), "second digit must be a whole number between 0 and 1999"),
     (("mnist-2d", -1, 0, 5), "first digit must be a whole number between 0 and 1999"),
 ])

@@ -159,7 +159,7 @@ def test_a_painted_mask_is_completed(client, tmp_path):
     (dict(temperature=0), "less than minimum|temperature must be"),
     (dict(temperature=-1), "less than minimum|temperature must be"),
     (dict(count=0), "less than minimum|completions must be"),
-    (dict(region="top half"), "not in the list of choices|hidden region must be"),
+    (dict(region="top half"), "Hidden region must be one of"),
 ])
 def test_bad_input_gets_a_clear_message(client, tmp_path, over, fragment):
     if over.get("painted") == "EMPTY":

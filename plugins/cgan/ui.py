@@ -39,13 +39,16 @@ class Picker:
         return list(self.model(variant).config["data"]["classes"])
 
     def label_index(self, variant: str, label: str) -> int | None:
-        """"all" -> None; a class name or index -> its index."""
+        """"all" -> None; a class name ("Sneaker") or a class index ("7", for every variant) -> the index."""
         names = self.classes(variant)
         if label == ALL:
             return None
         if label in names:
             return names.index(label)
-        raise gr.Error(f"class must be {ALL!r} or one of {', '.join(names)}; got {label!r}")
+        if isinstance(label, str) and label.isdigit() and int(label) < len(names):
+            return int(label)
+        raise gr.Error(f"class must be {ALL!r}, a class index 0-{len(names) - 1} or one of {', '.join(names)}; "
+                       f"got {inputs.shown(label)}")
 
     def readings(self, variant: str, images: torch.Tensor, labels: torch.Tensor,
                  prefix: Sequence[str] | None = None) -> tuple[list[str], list[tuple[int, int, int]]]:
@@ -200,12 +203,14 @@ def build_tab(context: TabContext) -> None:
         mixed = gr.Image(label="z from seed a to seed b (slerp)", type="pil", format="png", interactive=False)
 
     grid_inputs = [variant, label, count, seed, show_reading]
-    go.click(picker.grid, grid_inputs, picked, api_name="cgan_grid")
-    write.click(picker.number, [variant, text, number_seed, show_reading], written, api_name="cgan_number")
+    queued = context.events()
+    go.click(picker.grid, grid_inputs, picked, api_name="cgan_grid", **queued)
+    write.click(picker.number, [variant, text, number_seed, show_reading], written, api_name="cgan_number", **queued)
     text.submit(picker.number, [variant, text, number_seed, show_reading], written, api_name=False)
-    style_go.click(picker.styles, [variant, seeds, show_reading], styled, api_name="cgan_styles")
+    style_go.click(picker.styles, [variant, seeds, show_reading], styled, api_name="cgan_styles", **queued)
     best_go.click(picker.best, [variant, best_label, draws, keep, best_seed, show_reading], best,
-                  api_name="cgan_best_of")
-    mix_go.click(picker.interpolate, [variant, mix_label, seed_a, seed_b, steps], mixed, api_name="cgan_interpolate")
+                  api_name="cgan_best_of", **queued)
+    mix_go.click(picker.interpolate, [variant, mix_label, seed_a, seed_b, steps], mixed,
+                 api_name="cgan_interpolate", **queued)
     variant.change(lambda v: [picker.class_choices(v)] * 3, variant, [label, best_label, mix_label], api_name=False)
     context.on_open(picker.grid, grid_inputs, picked)

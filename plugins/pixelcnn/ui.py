@@ -17,6 +17,7 @@ from PIL import Image
 from hub import inputs
 from hub.plugin import TabContext
 from imaging.grid import captioned_grid
+from imaging.uploads import ImageInputError, open_image
 from plugins.pixelcnn.sample import MASKS, quantize, region_mask
 from plugins.pixelcnn.sampling import draw_uniforms, iter_cached
 from training.data import example_digits
@@ -67,8 +68,8 @@ def painted_mask(value: Any) -> torch.Tensor:
     if not layers:
         raise gr.Error("paint the pixels to hide on the digit (mask editor), or choose bottom/right half")
     try:
-        strokes = [np.asarray(Image.open(layer) if isinstance(layer, str) else layer) for layer in layers]
-    except Exception as err:  # noqa: BLE001 - any unreadable layer
+        strokes = [np.asarray(open_image(layer) if isinstance(layer, str) else layer) for layer in layers]
+    except ImageInputError as err:
         raise gr.Error(f"the painted mask could not be read: {err}") from err
     alpha = np.zeros(strokes[0].shape[:2], dtype=np.float32)
     for stroke in strokes:
@@ -140,11 +141,11 @@ def build_tab(context: TabContext) -> None:
         with gr.Column():
             source = gr.Radio(list(SOURCES), value="test digit", label="Digit to complete")
             index = gr.Number(0, precision=0, label=f"test digit # (0-{TEST_DIGITS - 1})")
-            drawing = gr.Sketchpad(label="…or draw one", type="pil", canvas_size=(280, 280))
+            drawing = gr.Sketchpad(label="…or draw one", type="filepath", canvas_size=(280, 280))
             upload = gr.File(label="…or upload one", file_types=["image"], type="filepath")
         with gr.Column():
             region = gr.Radio(list(REGIONS), value="bottom half", label="Hidden region")
-            painted = gr.ImageEditor(label="Paint what to hide (for 'painted')", type="numpy",
+            painted = gr.ImageEditor(label="Paint what to hide (for 'painted')", type="filepath",
                                      canvas_size=(28 * EDITOR_SCALE, 28 * EDITOR_SCALE), layers=False,
                                      brush=gr.Brush(default_size=20, colors=["#ff4040"], color_mode="fixed"),
                                      eraser=gr.Eraser(default_size=20), sources=())
@@ -164,4 +165,4 @@ def build_tab(context: TabContext) -> None:
     load.click(lambda *a: {"background": completer.preview(*a), "layers": [], "composite": None},
                [variant, source, index, drawing, upload], painted, api_name=False)
     go.click(complete, [variant, source, index, drawing, upload, region, painted, count, temperature, label, seed],
-             [grid, table], api_name="pixelcnn_complete")
+             [grid, table], api_name="pixelcnn_complete", **context.events("long"))

@@ -14,6 +14,7 @@ import numpy as np
 import torch
 
 from hub import inputs
+from hub.cache import BoundedDict
 from hub.plugin import TabContext
 from imaging.grid import grid_image, to_pil
 from plugins.vae.latent_map import MapFrame, plane_coordinates, plane_point, render_map, with_marker
@@ -26,6 +27,8 @@ DEFAULT_ANCHORS = (3, 2, 0)
 """Test indices of a 0, a 1 and a 7: the default plane of a high-dimensional variant."""
 COORD_LIMIT = 10.0
 DIGIT_SCALE = 8
+MAX_CACHED = 32
+"""Maps and anchor encodings kept per (variant, anchors); the least recently used go first."""
 
 
 class Explorer:
@@ -34,9 +37,9 @@ class Explorer:
     def __init__(self, context: TabContext) -> None:
         self.context = context
         self.variants = [s.variant for s in context.plugin.variants]
-        self._encodings: dict[str, torch.Tensor] = {}
-        self._maps: dict[tuple, np.ndarray] = {}
-        self._anchors: dict[tuple, torch.Tensor] = {}
+        self._encodings: dict[str, torch.Tensor] = {}  # one per variant: bounded by the plugin
+        self._maps: BoundedDict = BoundedDict(MAX_CACHED)
+        self._anchors: BoundedDict = BoundedDict(MAX_CACHED)
 
     def model(self, variant: str):
         return self.context.model(inputs.choice("variant", variant, self.variants))
@@ -223,7 +226,7 @@ def build_tab(context: TabContext) -> None:
         grid = gr.Image(label="Decoded manifold", type="pil", format="png", interactive=False)
     with gr.Accordion("Draw or upload a digit: reconstruction and where it lands", open=True):
         with gr.Row():
-            sketch = gr.Sketchpad(label="Draw a digit", type="pil", canvas_size=(280, 280),
+            sketch = gr.Sketchpad(label="Draw a digit", type="filepath", canvas_size=(280, 280),
                                   brush=gr.Brush(default_size=22, colors=["#000000"], color_mode="fixed"))
             # A file, not gr.Image: the upload reaches open_image undecoded, so size and format
             # problems get our messages instead of a decoder's traceback.
@@ -244,7 +247,8 @@ def build_tab(context: TabContext) -> None:
         strip = gr.Image(label="Interpolation (originals at both ends)", type="pil", format="png", interactive=False)
 
     point = [variant, u, v, *anchors]
-    fast = {"show_progress": "hidden", "trigger_mode": "always_last"}
+    queued = context.events()
+    fast = {"show_progress": "hidden", "trigger_mode": "always_last", **queued}
     u.change(decode_point, point, digit, api_name="vae_decode", **fast)
     v.change(decode_point, point, digit, api_visibility="private", **fast)
     u.release(show_map, point, latent_map, api_name="vae_map", **fast)
@@ -257,11 +261,11 @@ def build_tab(context: TabContext) -> None:
         show_map, point, latent_map, **hidden).then(decode_point, point, digit, **hidden)
     for box in anchors:
         box.submit(show_map, point, latent_map, **hidden).then(decode_point, point, digit, **hidden)
-    grid_button.click(manifold, [variant, span, n, *anchors], grid, api_name="vae_manifold")
+    grid_button.click(manifold, [variant, span, n, *anchors], grid, api_name="vae_manifold", **queued)
     encode_sketch_button.click(encode_drawing, [variant, sketch, *anchors],
-                               [seen, reconstruction, latent_map, landing], api_name="vae_encode_drawing")
+                               [seen, reconstruction, latent_map, landing], api_name="vae_encode_drawing", **queued)
     encode_upload_button.click(encode_upload, [variant, upload, *anchors],
-                               [seen, reconstruction, latent_map, landing], api_name="vae_encode_upload")
-    interpolate_button.click(interpolate, [variant, first, second, steps], strip, api_name="vae_interpolate")
+                               [seen, reconstruction, latent_map, landing], api_name="vae_encode_upload", **queued)
+    interpolate_button.click(interpolate, [variant, first, second, steps], strip, api_name="vae_interpolate", **queued)
     context.on_open(show_map, point, latent_map)
     context.on_open(decode_point, point, digit)

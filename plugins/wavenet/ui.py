@@ -87,7 +87,8 @@ def build_tab(context: TabContext) -> None:
     player = gr.Audio(label="Generated (8 kHz; download with the player's button)", type="numpy", interactive=False,
                       elem_id="wavenet-audio")
     picture = gr.Image(label="Waveform and spectrogram", type="pil", format="png", interactive=False)
-    go.click(say, [digit, speaker, seconds, temperature, seed], [player, picture], api_name="wavenet_generate")
+    go.click(say, [digit, speaker, seconds, temperature, seed], [player, picture], api_name="wavenet_generate",
+             **context.events("long"))
     cont.click(continue_recording, [recording, digit, speaker, seconds, temperature, seed], [player, picture],
-               api_name="wavenet_continue")
+               api_name="wavenet_continue", **context.events("long"))
 
