@@ -175,6 +175,9 @@ class CheckedBlocks(gr.Blocks):
 
     async def preprocess_data(self, block_fn, inputs, state, explicit_call: bool = False):  # type: ignore[override]
         if inputs is not None:
+            if len(inputs) < len(block_fn.inputs):
+                names = ", ".join(field_name(c) for c in block_fn.inputs)
+                raise gr.Error(f"this endpoint takes {len(block_fn.inputs)} values ({names}); got {len(inputs)}")
             checked_inputs(block_fn.inputs, inputs, state)
         try:
             return await super().preprocess_data(block_fn, inputs, state, explicit_call)

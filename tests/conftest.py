@@ -61,16 +61,23 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+class HubURL(str):
+    """A served hub's URL that also knows the server's process id (to read its memory, CPU time)."""
+
+    pid: int
+
+
 @contextmanager
 def served_hub(*args: str, env: Mapping[str, str] = {}, log: Path | None = None,
-               timeout: float = 90) -> Iterator[str]:
+               timeout: float = 90) -> Iterator[HubURL]:
     """Run ``genhub serve`` in a subprocess until its page answers HTTP 200; yield its URL."""
     port = free_port()
     environment = {**os.environ, "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False", **env}
     out = open(log, "w") if log else subprocess.DEVNULL
     process = subprocess.Popen([sys.executable, "-m", "hub.cli", "serve", "--port", str(port), *args],
                                cwd=REPO, env=environment, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/"
+    url = HubURL(f"http://127.0.0.1:{port}/")
+    url.pid = process.pid
     try:
         deadline = time.monotonic() + timeout
         while True:
@@ -96,7 +103,7 @@ def served_hub(*args: str, env: Mapping[str, str] = {}, log: Path | None = None,
 
 
 @pytest.fixture(scope="session")
-def hub_url(data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def hub_url(data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[HubURL]:
     """A hub serving the built-in plugins on their shipped weights."""
     log = tmp_path_factory.mktemp("hub") / "serve.log"
     with served_hub("--no-plugin-autoload", env={"GENHUB_DATA": str(data_dir)}, log=log) as url:
