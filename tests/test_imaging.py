@@ -64,3 +64,25 @@ def open_bytes_truncated() -> bytes:
 def test_grid_image_lays_out_rows():
     grid = grid_image(torch.zeros(6, 1, 28, 28), nrow=3, padding=2, scale=2)
     assert grid.size == (2 * (3 * 30 + 2), 2 * (2 * 30 + 2)) and grid.mode == "L"
+
+
+def test_a_phone_photo_is_turned_upright_by_its_exif_orientation(tmp_path):
+    # A "1" photographed with the phone on its side: the pixels hold a horizontal stroke and the
+    # EXIF orientation (6: rotate 90° clockwise to view) says how to stand it up.
+    image = Image.new("L", (200, 120), 255)
+    image.paste(0, (30, 50, 170, 68))
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    path = tmp_path / "photo.jpg"
+    image.save(path, exif=exif)
+    upright = open_image(path)
+    assert upright.size == (120, 200)
+    ink = digit_tensor(upright)[0]
+    assert ink.sum(0).count_nonzero() < ink.sum(1).count_nonzero(), "a vertical stroke: tall, not wide"
+
+
+def test_an_animation_gives_its_first_frame(tmp_path):
+    frames = [Image.new("L", (40, 40), 0), Image.new("L", (40, 40), 255)]
+    path = tmp_path / "anim.gif"
+    frames[0].save(path, save_all=True, append_images=frames[1:])
+    assert np.asarray(open_image(path).convert("L")).max() == 0
