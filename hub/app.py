@@ -3,19 +3,20 @@ Plugins status tab. A plugin that fails to import, load its weights or build its
 the error in its own tab; every other tab keeps working.
 
 Serving many people at once on a small machine: every input value is checked by the hub before
-Gradio reads it (`hub.validation`); each plugin's events queue in their own groups, one for
-interactive calls and one for long jobs, so a long PixelCNN or WaveNet job never waits in front
-of a VAE decode; a long job (a generator) is stopped at its next update once it runs past
-``LONG_JOB_SECONDS``, and a cancelled one stops at its next update; uploads and outputs are
-swept from disk (`hub.janitor`).
+Gradio reads it (`hub.validation`); each plugin's interactive events queue in their own group,
+and the long jobs of all plugins share one group that leaves a core free, so a long PixelCNN or
+WaveNet job never waits in front of a VAE decode nor takes every core; a long job (a generator)
+is stopped at its next update once it runs past ``LONG_JOB_SECONDS``, and a cancelled one stops
+at its next update; uploads and outputs are swept from disk (`hub.janitor`).
 """
 
 from __future__ import annotations
 
-import functools
+import gc
 import html
 import inspect
 import os
+import sys
 import time
 import traceback
 from collections.abc import Callable
@@ -28,6 +29,7 @@ import torch
 
 from hub.cache import BoundedDict
 from hub.device import pick_device
+from hub.long_jobs import LongJobs
 from hub.plugin import Plugin
 from hub.registry import STARTUP_HINT, PluginRecord
 from hub.store import ModelStore
@@ -37,10 +39,18 @@ from hub.weights import LoadedWeights, WeightsError
 MAX_UPLOAD = "20mb"
 STATUS_HEADERS = ["plugin", "variant", "source", "weights", "sha256", "device", "load s", "state"]
 EventKind = Literal["interactive", "long"]
-CONCURRENCY = {"interactive": 2, "long": 1}
-"""Calls of one plugin running at once, per kind of event; more wait in the queue."""
+INTERACTIVE_SLOTS = 2
+"""Interactive calls of one plugin running at once; more wait in that plugin's queue."""
+LONG_JOB_SLOTS = max(1, (os.cpu_count() or 2) - 1)
+"""Long jobs of all plugins running at once: one core fewer than the machine has, so however
+many PixelCNN or WaveNet jobs are waiting, interactive calls always find a core."""
+LONG_JOBS = "long-jobs"
+"""The one queue group that every plugin's long jobs share."""
 LONG_JOB_SECONDS = 120.0
 """A long job still running after this long is stopped at its next update."""
+MAX_SESSIONS = 2000
+"""Sessions whose state (each component's config, ~0.1 MB) the server keeps; Gradio's default
+of 10,000 lets memory grow for hours. The least recently active go first."""
 EDITOR_DRAFTS = 32
 """Drawings an image editor keeps between upload and use (Gradio keeps every one otherwise)."""
 
@@ -58,11 +68,15 @@ class PluginContext:
 
     def events(self, kind: EventKind = "interactive") -> dict[str, Any]:
         """Keyword arguments for an event listener, e.g. ``button.click(fn, ins, outs,
-        **context.events("long"))``: the queue group and its concurrency limit (`CONCURRENCY`).
-        ``"long"`` is for generators that take seconds (they also get `LONG_JOB_SECONDS`)."""
-        if kind not in CONCURRENCY:
-            raise ValueError(f"event kind must be one of {', '.join(CONCURRENCY)}; got {kind!r}")
-        return {"concurrency_id": f"{self.plugin.name}:{kind}", "concurrency_limit": CONCURRENCY[kind]}
+        **context.events("long"))``: the queue group and how many of its calls run at once.
+        ``"interactive"``: this plugin's own group of `INTERACTIVE_SLOTS`. ``"long"``: generators
+        that take seconds share one hub-wide group of `LONG_JOB_SLOTS` and are stopped after
+        `LONG_JOB_SECONDS`."""
+        if kind == "interactive":
+            return {"concurrency_id": f"{self.plugin.name}:interactive", "concurrency_limit": INTERACTIVE_SLOTS}
+        if kind == "long":
+            return {"concurrency_id": LONG_JOBS, "concurrency_limit": LONG_JOB_SLOTS}
+        raise ValueError(f"event kind must be 'interactive' or 'long'; got {kind!r}")
 
     def model(self, variant: str | None = None) -> LoadedWeights:
         """The loaded variant (None: default). Raises ``gr.Error`` with the reason when it
@@ -146,30 +160,16 @@ def build_app(records: list[PluginRecord], store: ModelStore) -> gr.Blocks:
                           api_visibility="private")
             for fn, inputs, outputs in context.open_handlers:
                 event = event.then(fn, inputs, outputs, api_visibility="private")
-    bound_long_jobs(demo, LONG_JOB_SECONDS)
+    bound_long_jobs(demo, LongJobs(LONG_JOB_SLOTS, LONG_JOB_SECONDS))
     bound_editor_drafts(demo, EDITOR_DRAFTS)
     return demo
 
 
-def time_limited(fn: Callable[..., Any], seconds: float) -> Callable[..., Any]:
-    """A generator function that stops ``fn``'s iteration with ``gr.Error`` once it has run
-    ``seconds``. The work between two updates is never interrupted, so ``fn`` should update often."""
-    @functools.wraps(fn)  # Gradio reads the signature (gr.Progress defaults) through __wrapped__
-    def run(*args: Any, **kwargs: Any):
-        deadline = time.monotonic() + seconds
-        for update in fn(*args, **kwargs):
-            yield update
-            if time.monotonic() > deadline:
-                raise gr.Error(f"stopped after {seconds:g} s, this demo's limit for one request; "
-                               f"ask for less (fewer samples, a shorter clip)")
-    return run
-
-
-def bound_long_jobs(demo: gr.Blocks, seconds: float) -> None:
-    """Give every generator event of a ``"long"`` queue group the time limit (`time_limited`)."""
+def bound_long_jobs(demo: gr.Blocks, jobs: LongJobs) -> None:
+    """Run every generator event of the ``"long"`` queue group through ``jobs`` (`LongJobs.wrap`)."""
     for block_fn in demo.fns.values():
-        if str(block_fn.concurrency_id).endswith(":long") and inspect.isgeneratorfunction(block_fn.fn):
-            block_fn.fn = time_limited(block_fn.fn, seconds)
+        if block_fn.concurrency_id == LONG_JOBS and inspect.isgeneratorfunction(block_fn.fn):
+            block_fn.fn = jobs.wrap(block_fn.fn)
 
 
 def bound_editor_drafts(demo: gr.Blocks, keep: int) -> None:
@@ -201,9 +201,10 @@ def launch(demo: gr.Blocks, *, host: str = "127.0.0.1", port: int = 7860, share:
     from hub.janitor import janitor_from_env
 
     janitor_from_env(Path(get_upload_folder())).start()
-    demo.queue(default_concurrency_limit=CONCURRENCY["interactive"]).launch(
+    demo.queue(default_concurrency_limit=INTERACTIVE_SLOTS).launch(
         server_name=host, server_port=port, share=share, max_file_size=MAX_UPLOAD, show_error=True,
-        prevent_thread_lock=not block, footer_links=["api", "gradio"])
+        prevent_thread_lock=not block, footer_links=["api", "gradio"],
+        state_session_capacity=int(os.environ.get("GENHUB_MAX_SESSIONS", MAX_SESSIONS)))
 
 
 def tune_process(torch_threads: int) -> None:
@@ -215,13 +216,21 @@ def tune_process(torch_threads: int) -> None:
       climbs with every burst of worker threads.
     - PIL refuses to decode images above twice the upload limit anywhere in the process, a
       backstop behind the hub's own header check.
+    - Gradio's queue recomputes its monitoring summary (a pandas group-by over the last 10,000
+      events) after every event by default: the hub's largest per-call cost under load, growing
+      with the history. Every 100 events over the last 1,000 is plenty (set before the queue).
     """
+    os.environ.setdefault("GRADIO_ANALYTICS_MAX_EVENTS", "1000")
+    os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", "100")
     from PIL import Image
 
     from hub.janitor import limit_malloc_arenas
     from imaging.uploads import MAX_PIXELS
 
     torch.set_num_threads(torch_threads)
+    # A long job's Python loop keeps the GIL for up to the switch interval (5 ms) each time an
+    # interactive request wants it, and a request wants it dozens of times on its way through.
+    sys.setswitchinterval(0.001)
     limit_malloc_arenas()
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 
@@ -235,4 +244,11 @@ def serve(records: list[PluginRecord], *, host: str = "127.0.0.1", port: int = 7
         if record.error:
             print(f"plugin {record.name!r} failed to load ({record.origin}); its tab shows why. {STARTUP_HINT}")
     demo, _ = create(records, device=device, weights_dir=weights_dir, preload=preload)
+    # ~300,000 long-lived objects (torch, Gradio, the app) exist by now; a full collection walks
+    # them all (~170 ms here, holding every request up). Frozen, the collector skips them. The
+    # sessions and analytics that accumulate later still make each full collection cost 100-350 ms
+    # under load, so collections are made rarer too (refcounting frees almost everything anyway).
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(50_000, 50, 50)
     launch(demo, host=host, port=port, share=share)

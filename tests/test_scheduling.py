@@ -13,9 +13,9 @@ import gradio as gr
 import pytest
 from gradio_client import Client
 
-from hub.app import time_limited
 from hub.cache import BoundedDict
 from hub.janitor import sweep
+from hub.long_jobs import LongJobs
 from tests.test_hostile import call, decode
 
 
@@ -70,7 +70,7 @@ def test_a_long_job_is_stopped_after_its_time_limit():
     started = time.monotonic()
     seen = []
     with pytest.raises(gr.Error, match="stopped after 0.1 s"):
-        for tick in time_limited(ticks, 0.1)():
+        for tick in LongJobs(1, 0.1).wrap(ticks)():
             seen.append(tick)
     assert time.monotonic() - started < 0.5 and 5 <= len(seen) < 30
 
