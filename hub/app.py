@@ -245,10 +245,10 @@ def serve(records: list[PluginRecord], *, host: str = "127.0.0.1", port: int = 7
             print(f"plugin {record.name!r} failed to load ({record.origin}); its tab shows why. {STARTUP_HINT}")
     demo, _ = create(records, device=device, weights_dir=weights_dir, preload=preload)
     # ~300,000 long-lived objects (torch, Gradio, the app) exist by now; a full collection walks
-    # them all (~170 ms here, holding every request up). Frozen, the collector skips them. The
-    # sessions and analytics that accumulate later still make each full collection cost 100-350 ms
-    # under load, so collections are made rarer too (refcounting frees almost everything anyway).
+    # them all (~170 ms here, holding every request up). Frozen, the collector skips them. Each
+    # request leaves cyclic garbage behind, so young collections stay frequent and short (5,000
+    # objects, a few ms; at 50,000 each took 30-100 ms), and full ones rare.
     gc.collect()
     gc.freeze()
-    gc.set_threshold(50_000, 50, 50)
+    gc.set_threshold(5_000, 20, 100)
     launch(demo, host=host, port=port, share=share)

@@ -84,6 +84,10 @@ def sweep(folder: Path, max_age: float, max_bytes: int, now: float | None = None
         if now - mtime <= max_age and total <= max_bytes:
             break
         try:
+            # Gradio names outputs by content hash: a request may have just rewritten this very
+            # file for a client that is about to fetch it. Only a file untouched since the scan goes.
+            if os.stat(path).st_mtime != mtime:
+                continue
             os.unlink(path)
         except OSError:
             continue

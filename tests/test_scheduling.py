@@ -98,3 +98,16 @@ def test_a_bounded_dict_forgets_the_least_recently_used():
     assert list(cache) == ["a", "c"]
     with pytest.raises(ValueError):
         BoundedDict(0)
+
+
+def test_the_sweep_spares_a_file_rewritten_since_it_was_scanned(tmp_path, monkeypatch):
+    import hub.janitor as janitor
+
+    path = tmp_path / "hash" / "image.webp"
+    path.parent.mkdir()
+    path.write_bytes(b"x")
+    os.utime(path, (time.time() - 3600, time.time() - 3600))
+    scanned = list(janitor._files(str(tmp_path)))
+    path.write_bytes(b"x")  # the same output made again by a request, after the scan
+    monkeypatch.setattr(janitor, "_files", lambda folder: iter(scanned))
+    assert sweep(tmp_path, max_age=900, max_bytes=2**30).removed_files == 0 and path.exists()
