@@ -246,9 +246,9 @@ def serve(records: list[PluginRecord], *, host: str = "127.0.0.1", port: int = 7
     demo, _ = create(records, device=device, weights_dir=weights_dir, preload=preload)
     # ~300,000 long-lived objects (torch, Gradio, the app) exist by now; a full collection walks
     # them all (~170 ms here, holding every request up). Frozen, the collector skips them. Each
-    # request leaves cyclic garbage behind, so young collections stay frequent and short (5,000
-    # objects, a few ms; at 50,000 each took 30-100 ms), and full ones rare.
+    # request leaves cyclic garbage behind: young collections stay small (≤ 25 ms under load; with
+    # 5,000 and 20 the middle ones took 110-190 ms) and full ones rare.
     gc.collect()
     gc.freeze()
-    gc.set_threshold(5_000, 20, 100)
+    gc.set_threshold(1_000, 10, 1_000)
     launch(demo, host=host, port=port, share=share)
