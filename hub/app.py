@@ -199,8 +199,10 @@ def launch(demo: gr.Blocks, *, host: str = "127.0.0.1", port: int = 7860, share:
     from gradio.utils import get_upload_folder
 
     from hub.janitor import janitor_from_env
+    from hub.sessions import lazy_session_configs
 
     janitor_from_env(Path(get_upload_folder())).start()
+    lazy_session_configs()
     demo.queue(default_concurrency_limit=INTERACTIVE_SLOTS).launch(
         server_name=host, server_port=port, share=share, max_file_size=MAX_UPLOAD, show_error=True,
         prevent_thread_lock=not block, footer_links=["api", "gradio"],

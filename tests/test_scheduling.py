@@ -111,3 +111,27 @@ def test_the_sweep_spares_a_file_rewritten_since_it_was_scanned(tmp_path, monkey
     path.write_bytes(b"x")  # the same output made again by a request, after the scan
     monkeypatch.setattr(janitor, "_files", lambda folder: iter(scanned))
     assert sweep(tmp_path, max_age=900, max_bytes=2**30).removed_files == 0 and path.exists()
+
+
+def test_lazy_session_configs_match_gradios_own_sessions():
+    from gradio.state_holder import SessionState
+
+    from hub import sessions
+
+    with gr.Blocks() as demo:
+        number = gr.Number(3, label="n")
+        gr.Slider(0, 10, value=4, label="s")
+    eager = SessionState(demo)
+    original = SessionState.__init__
+    try:
+        assert sessions.lazy_session_configs()
+        lazy = SessionState(demo)
+    finally:
+        SessionState.__init__ = original
+        delattr(SessionState, sessions._PATCHED)
+    assert set(vars(lazy)) == set(vars(eager)), "the same attributes as Gradio's own __init__ sets"
+    assert dict.__len__(lazy.config_values) == 0, "nothing built before it is needed"
+    lazy._update_value_in_config(number._id, 7)
+    assert dict.__len__(lazy.config_values) == 1 and lazy.config_values[number._id]["props"]["value"] == 7
+    eager._update_value_in_config(number._id, 7)
+    assert list(lazy.components) == list(eager.components), "a deep link sees the whole page"
