@@ -21,8 +21,7 @@ session (as a browser tab does) and its connections, calls one action, waits for
 seconds, and picks the next action at random by weight
 until the run's ``--seconds`` are over; calls still open then get ``--grace`` seconds.
 The defaults (think 1-3 s, arrivals spread over 10 s) are people looking at each result
-before the next click; ``--think 0.5 1.5 --start-spread 3`` is a harsher crowd, reported
-beside it. Each new person costs the server a Gradio session (~25 ms of its one Python core).
+before the next click; ``--think 0.5 1.5 --start-spread 3`` is a harsher crowd.
 A ``--slow-share`` of the people are "slow-tab users" who only run PixelCNN completions and
 WaveNet clips (``--slow-mix``), so those long jobs are running most of the time; the rest
 use ``--mix``, dominated by the interactive calls (VAE decode, CGAN 10×10 grid). Actions,
