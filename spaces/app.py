@@ -1,13 +1,19 @@
 """Hugging Face Space entry point: the genhub app on the Space's CPU (or GPU) hardware.
 
 `spaces/build.py` copies this file to the root of the Space next to the genhub packages and
-weights; Spaces runs it with the Gradio SDK.
+weights; Spaces runs it with the Gradio SDK. It serves the way ``genhub serve`` does (input
+checks, fair queues, swept uploads, tuned process): a Space is the most public place the hub runs.
 """
 
-from hub.app import create
+import os
+
+from hub.app import create, freeze_startup_objects, launch, tune_process
 from hub.registry import discover
 
+tune_process(int(os.environ.get("GENHUB_TORCH_THREADS", "1")))
 demo, _ = create(discover())
 
 if __name__ == "__main__":
-    demo.queue(default_concurrency_limit=4).launch(max_file_size="20mb", show_error=True)
+    freeze_startup_objects()
+    launch(demo, host=os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1"),
+           port=int(os.environ.get("GRADIO_SERVER_PORT", "7860")))
