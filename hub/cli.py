@@ -12,6 +12,10 @@ from pathlib import Path
 from hub.plugin import MAX_SEED
 from hub.registry import NO_AUTOLOAD_ENV, PLUGINS_ENV, PluginRecord, discover
 
+PNG_MIN_SIDE = 512
+"""A sampled .png is enlarged to at least this many pixels on its longer side (a 28×28 digit
+is a speck on screen)."""
+
 
 def seed_value(text: str) -> int:
     """``--seed``: a whole number in [0, MAX_SEED], else an argparse error saying so."""
@@ -26,7 +30,7 @@ def seed_value(text: str) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = _parser()
+    parser = _parser(_plugin_asking_for_help(argv))
     args, extra = parser.parse_known_args(argv)
     if args.command != "sample" and extra:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
@@ -38,7 +42,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
 
 
-def _parser() -> argparse.ArgumentParser:
+def _plugin_asking_for_help(argv: list[str]):
+    """The plugin of ``genhub sample PLUGIN --help`` (so the help lists its options), else None."""
+    if len(argv) < 2 or argv[0] != "sample" or argv[1].startswith("-") or not {"-h", "--help"} & set(argv):
+        return None
+    try:
+        return _one_plugin(argv[1])
+    except (ValueError, RuntimeError):
+        return None  # the ordinary run reports the unknown or broken plugin
+
+
+def _parser(sample_plugin=None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="genhub", description="A hub of generative-model demos.")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -75,7 +89,7 @@ def _parser() -> argparse.ArgumentParser:
 
     sample = sub.add_parser(
         "sample", help="draw samples into a .png grid, .npy array or .wav file",
-        epilog="Plugin options follow as --name value; `genhub sample PLUGIN --help-options` lists them.")
+        epilog="Plugin options follow as --name value; `genhub sample PLUGIN --help` lists them.")
     sample.add_argument("plugin")
     sample.add_argument("--out", type=Path, required=True, help="output file: .png, .npy or .wav")
     sample.add_argument("--variant")
@@ -83,7 +97,15 @@ def _parser() -> argparse.ArgumentParser:
     sample.add_argument("--count", type=int, default=None, help="default: 16 (1 for a .wav)")
     sample.add_argument("--device")
     sample.add_argument("--weights-dir", type=Path)
+    sample.add_argument("--scale", type=int, default=None,
+                        help="enlarge a .png this many times, pixels kept sharp (default: to at least "
+                             f"{PNG_MIN_SIDE} px on its longer side)")
     sample.set_defaults(run=_sample)
+    if sample_plugin is not None:
+        group = sample.add_argument_group(f"options of {sample_plugin.name}")
+        for option in sample_plugin.sample_options:
+            group.add_argument(f"--{option.name.replace('_', '-')}", type=option.type, default=option.default,
+                               help=f"{option.help} (default: {option.default})")
 
     push = sub.add_parser("push", help="upload a weights folder to the Hugging Face Hub and tag it")
     push.add_argument("plugin")
@@ -157,6 +179,7 @@ def _train(args: argparse.Namespace, extra: list[str], argv: list[str]) -> int:
 
 def _sample(args: argparse.Namespace, extra: list[str], argv: list[str]) -> int:
     import numpy as np
+    from PIL import Image
 
     from hub.device import pick_device
     from hub.plugin import SampleRequest
@@ -188,7 +211,11 @@ def _sample(args: argparse.Namespace, extra: list[str], argv: list[str]) -> int:
     elif suffix == ".png":
         if samples.kind != "image":
             raise ValueError(f"{plugin.name} makes {samples.kind}, not images: use .npy or .wav")
-        grid_image(data, nrow=max(1, int(round(len(data) ** 0.5)))).save(args.out)
+        grid = grid_image(data, nrow=max(1, int(round(len(data) ** 0.5))))
+        scale = args.scale or max(1, -(-PNG_MIN_SIDE // max(grid.size)))
+        if not 1 <= scale <= 64:
+            raise ValueError(f"--scale must be between 1 and 64, got {scale}")
+        grid.resize((grid.width * scale, grid.height * scale), Image.Resampling.NEAREST).save(args.out)
     else:
         if samples.kind != "audio":
             raise ValueError(f"{plugin.name} makes {samples.kind}, not audio: use .png or .npy")

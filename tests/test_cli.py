@@ -28,8 +28,10 @@ def test_sample_writes_raw_samples_as_npy(tmp_path):
 
 def test_sample_writes_a_png_grid_and_takes_plugin_options(tmp_path):
     out = tmp_path / "grid.png"
-    assert main(["sample", "vae", "--count", "16", "--out", str(out), "--temperature", "0.5"]) == 0
+    assert main(["sample", "vae", "--count", "16", "--out", str(out), "--temperature", "0.5", "--scale", "1"]) == 0
     assert Image.open(out).size == (4 * 30 + 2, 4 * 30 + 2)
+    assert main(["sample", "vae", "--count", "1", "--out", str(out)]) == 0
+    assert Image.open(out).size == (19 * 28, 19 * 28), "one 28×28 digit enlarged to ≥ 512 px, pixels kept"
     point = tmp_path / "point.npy"
     assert main(["sample", "vae", "--count", "2", "--out", str(point), "--z", "0.5,-1"]) == 0
     first, second = np.load(point)
@@ -49,3 +51,11 @@ def test_mistakes_give_a_one_line_error_and_exit_code_2(tmp_path, monkeypatch, c
     monkeypatch.chdir(tmp_path)
     assert main(args) == 2
     assert fragment in capsys.readouterr().err
+
+
+def test_sample_help_lists_the_plugins_own_options(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["sample", "wavenet", "--help"])
+    shown = capsys.readouterr().out
+    assert exit_.value.code == 0
+    assert "options of wavenet" in shown and "--speaker" in shown and "--temperature" in shown and "--scale" in shown
