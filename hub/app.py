@@ -209,11 +209,11 @@ def launch(demo: gr.Blocks, *, host: str = "127.0.0.1", port: int = 7860, share:
         state_session_capacity=int(os.environ.get("GENHUB_MAX_SESSIONS", MAX_SESSIONS)))
 
 
-def tune_process(torch_threads: int) -> None:
+def tune_process(torch_threads: int | None = None) -> None:
     """Settings for a server process handling many small requests at once on a few cores.
 
-    - ``torch_threads`` intra-op threads: concurrent requests already use the cores, and more
-      threads per request only make them fight (and a decode's latency jitter).
+    - ``torch_threads`` intra-op threads (default ``$GENHUB_TORCH_THREADS``, else 1): concurrent
+      requests already use the cores, and more threads per request only make them fight.
     - glibc malloc arenas capped (`hub.janitor.limit_malloc_arenas`): resident memory otherwise
       climbs with every burst of worker threads.
     - PIL refuses to decode images above twice the upload limit anywhere in the process, a
@@ -229,7 +229,7 @@ def tune_process(torch_threads: int) -> None:
     from hub.janitor import limit_malloc_arenas
     from imaging.uploads import MAX_PIXELS
 
-    torch.set_num_threads(torch_threads)
+    torch.set_num_threads(torch_threads or int(os.environ.get("GENHUB_TORCH_THREADS", "1")))
     # A long job's Python loop keeps the GIL for up to the switch interval (5 ms) each time an
     # interactive request wants it, and a request wants it dozens of times on its way through.
     sys.setswitchinterval(0.001)
@@ -241,7 +241,7 @@ def serve(records: list[PluginRecord], *, host: str = "127.0.0.1", port: int = 7
           device: str | None = None, weights_dir: Path | None = None, preload: bool = False,
           share: bool = False) -> None:
     """Build and serve until interrupted."""
-    tune_process(int(os.environ.get("GENHUB_TORCH_THREADS", "1")))
+    tune_process()
     for record in records:
         if record.error:
             print(f"plugin {record.name!r} failed to load ({record.origin}); its tab shows why. {STARTUP_HINT}")

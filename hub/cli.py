@@ -52,6 +52,13 @@ def _plugin_asking_for_help(argv: list[str]):
         return None  # the ordinary run reports the unknown or broken plugin
 
 
+def _add_sample_options(parser: argparse.ArgumentParser | argparse._ArgumentGroup, plugin) -> None:
+    """``--name value`` for each of the plugin's `SampleOption`s."""
+    for option in plugin.sample_options:
+        parser.add_argument(f"--{option.name.replace('_', '-')}", dest=option.name, type=option.type,
+                            default=option.default, help=f"{option.help} (default: {option.default})")
+
+
 def _parser(sample_plugin=None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="genhub", description="A hub of generative-model demos.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -102,10 +109,7 @@ def _parser(sample_plugin=None) -> argparse.ArgumentParser:
                              f"{PNG_MIN_SIDE} px on its longer side)")
     sample.set_defaults(run=_sample)
     if sample_plugin is not None:
-        group = sample.add_argument_group(f"options of {sample_plugin.name}")
-        for option in sample_plugin.sample_options:
-            group.add_argument(f"--{option.name.replace('_', '-')}", type=option.type, default=option.default,
-                               help=f"{option.help} (default: {option.default})")
+        _add_sample_options(sample.add_argument_group(f"options of {sample_plugin.name}"), sample_plugin)
 
     push = sub.add_parser("push", help="upload a weights folder to the Hugging Face Hub and tag it")
     push.add_argument("plugin")
@@ -189,9 +193,7 @@ def _sample(args: argparse.Namespace, extra: list[str], argv: list[str]) -> int:
     plugin = _one_plugin(args.plugin)
     options_parser = argparse.ArgumentParser(prog=f"genhub sample {plugin.name}", add_help=False)
     options_parser.add_argument("--help-options", action="help", help="show this plugin's options")
-    for option in plugin.sample_options:
-        options_parser.add_argument(f"--{option.name.replace('_', '-')}", dest=option.name, type=option.type,
-                                    default=option.default, help=option.help)
+    _add_sample_options(options_parser, plugin)
     options = vars(options_parser.parse_args(extra))
     suffix = args.out.suffix.lower()
     if args.count is None:

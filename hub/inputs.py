@@ -14,7 +14,7 @@ from typing import Any
 import gradio as gr
 import torch
 
-from hub.validation import bound, shown  # noqa: F401 - shown is for the tabs too
+from hub.validation import bound, shown
 from imaging.digits import digit_tensor
 from imaging.uploads import ImageInputError, open_image
 

@@ -110,7 +110,6 @@ class Janitor(threading.Thread):
                  max_bytes: int = 1 << 30) -> None:
         super().__init__(name="genhub-janitor", daemon=True)
         self.folder, self.every, self.max_age, self.max_bytes = folder, every, max_age, max_bytes
-        self.last: Sweep | None = None
         self._stop_event = threading.Event()
 
     def run(self) -> None:
@@ -121,9 +120,7 @@ class Janitor(threading.Thread):
             self.sweep_now()
 
     def sweep_now(self) -> Sweep | None:
-        if self.folder.is_dir():
-            self.last = sweep(self.folder, self.max_age, self.max_bytes)
-        return self.last
+        return sweep(self.folder, self.max_age, self.max_bytes) if self.folder.is_dir() else None
 
     def stop(self) -> None:
         self._stop_event.set()

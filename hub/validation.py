@@ -55,11 +55,9 @@ def _check_number(name: str, component: Any, value: Any) -> None:
     whole = isinstance(component, gr.Number) and component.precision == 0
     kind = "a whole number" if whole else "a number"
     wanted = f"{kind} between {bound(lo)} and {bound(hi)}" if lo is not None and hi is not None else kind
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise gr.Error(f"{name} must be {wanted}; got {shown(value)}")
-    if not math.isfinite(value) or (lo is not None and value < lo) or (hi is not None and value > hi):
-        raise gr.Error(f"{name} must be {wanted}; got {shown(value)}")
-    if whole and value != int(value):
+    number = not isinstance(value, bool) and isinstance(value, (int, float))
+    if (not number or not math.isfinite(value) or (lo is not None and value < lo)
+            or (hi is not None and value > hi) or (whole and value != int(value))):
         raise gr.Error(f"{name} must be {wanted}; got {shown(value)}")
 
 
@@ -70,11 +68,9 @@ def _choices(component: Any) -> list[Any]:
 def _check_choice(name: str, component: Any, value: Any) -> None:
     if isinstance(component, gr.Dropdown) and component.multiselect:
         return
-    if value is None or isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        raise gr.Error(f"{name} must be one of {', '.join(map(str, _choices(component)))}; got {shown(value)}")
-    if getattr(component, "allow_custom_value", False):
-        return  # the handler checks the value against what the chosen variant knows
-    if value not in _choices(component):
+    scalar = not isinstance(value, bool) and isinstance(value, (str, int, float))
+    # With a custom value allowed, the handler checks it against what the chosen variant knows.
+    if not scalar or not (getattr(component, "allow_custom_value", False) or value in _choices(component)):
         raise gr.Error(f"{name} must be one of {', '.join(map(str, _choices(component)))}; got {shown(value)}")
 
 

@@ -10,7 +10,7 @@ import os
 from hub.app import create, freeze_startup_objects, launch, tune_process
 from hub.registry import discover
 
-tune_process(int(os.environ.get("GENHUB_TORCH_THREADS", "1")))
+tune_process()
 demo, _ = create(discover())
 
 if __name__ == "__main__":

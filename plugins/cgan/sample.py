@@ -15,8 +15,6 @@ import torch
 from hub.plugin import SampleRequest, Samples
 from plugins.cgan.model import ConditionalGAN, to_unit
 
-MAX_SEED = 2**31 - 1
-
 
 def noise(seeds: Sequence[int], z_dim: int) -> torch.Tensor:
     """One z ~ N(0, I) per seed: (len(seeds), z_dim)."""

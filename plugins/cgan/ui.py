@@ -13,9 +13,9 @@ import torch
 from PIL import Image
 
 from hub import inputs
-from hub.plugin import TabContext
+from hub.plugin import MAX_SEED, TabContext
 from imaging.grid import captioned_grid, grid_image
-from plugins.cgan.sample import MAX_SEED, best_of, generate, noise, noise_block, slerp
+from plugins.cgan.sample import best_of, generate, noise, noise_block, slerp
 
 MAX_NUMBER_LENGTH = 24
 MAX_GRID = 100

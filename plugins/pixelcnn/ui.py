@@ -15,7 +15,7 @@ import torch
 from PIL import Image
 
 from hub import inputs
-from hub.plugin import TabContext
+from hub.plugin import MAX_SEED, TabContext
 from imaging.grid import captioned_grid
 from imaging.uploads import ImageInputError, open_image
 from plugins.pixelcnn.sample import MASKS, quantize, region_mask
@@ -110,7 +110,7 @@ def build_tab(context: TabContext) -> None:
         count = inputs.integer("completions", count, 1, MAX_COMPLETIONS)
         temperature = inputs.number("temperature", temperature, 0.05, 5.0)
         label = inputs.choice("class", str(label), [NO_CLASS, *map(str, range(10))])
-        seed = inputs.integer("seed", seed, 0, 2**31 - 1)
+        seed = inputs.integer("seed", seed, 0, MAX_SEED)
         if not mask.any():
             raise gr.Error("the mask hides no pixel: paint over part of the digit, or choose bottom/right half")
         if mask.all():

@@ -15,7 +15,7 @@ import torch
 
 from hub import inputs
 from hub.cache import BoundedDict
-from hub.plugin import TabContext
+from hub.plugin import MAX_SEED, TabContext
 from imaging.grid import grid_image, to_pil
 from plugins.vae.latent_map import MapFrame, plane_coordinates, plane_point, render_map, with_marker
 from plugins.vae.sample import decode
@@ -149,7 +149,7 @@ def build_tab(context: TabContext) -> None:
                 decode_point(variant, centre, centre, a, b, c))
 
     def random_anchors(seed):
-        rng = np.random.default_rng(inputs.integer("seed", seed, 0, 2**31 - 1))
+        rng = np.random.default_rng(inputs.integer("seed", seed, 0, MAX_SEED))
         return tuple(int(i) for i in rng.choice(MAP_POINTS, size=3, replace=False))
 
     def manifold(variant, span, n, a, b, c):

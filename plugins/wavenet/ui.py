@@ -14,7 +14,7 @@ import torch
 from audio.clips import AudioInputError, load_clip
 from audio.pictures import waveform_and_spectrogram
 from hub import inputs
-from hub.plugin import TabContext
+from hub.plugin import MAX_SEED, TabContext
 from plugins.wavenet.sample import MAX_SECONDS, generate
 from plugins.wavenet.variants import FSDD_SPEAKERS, SAMPLE_RATE
 
@@ -44,7 +44,7 @@ def build_tab(context: TabContext) -> None:
         digit_index, speaker_index = condition(digit, speaker)
         seconds = inputs.number("length (s)", seconds, 0.05, MAX_SECONDS)
         temperature = inputs.number("temperature", temperature, 0.0, 2.0)
-        seed = inputs.integer("seed", seed, 0, 2**31 - 1)
+        seed = inputs.integer("seed", seed, 0, MAX_SEED)
         clips = None
         for clips in generate(loaded().model, 1, seconds, digit_index, speaker_index, temperature, seed,
                               prime=prime, chunk=SAMPLE_RATE // 4,
