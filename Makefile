@@ -12,7 +12,7 @@ export GRADIO_ANALYTICS_ENABLED := False
 
 .PHONY: serve test setup lint bench clean system-deps
 
-$(BIN)/genhub: pyproject.toml
+$(BIN)/genhub: pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
@@ -36,7 +36,7 @@ test: $(BIN)/genhub system-deps
 	$(BIN)/python -m pytest -q --durations=10
 
 lint: $(BIN)/genhub
-	$(BIN)/ruff check hub plugins training imaging audio evaluation bench tests
+	$(BIN)/ruff check hub plugins training spaces bench tests setup.py
 
 bench: $(BIN)/genhub
 	$(BIN)/python -m bench.hub_speed

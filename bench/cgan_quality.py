@@ -16,10 +16,10 @@ import sys
 import torch
 
 from bench.report import print_table, write_results
-from hub.weights import load_weights, resolve_weights
-from plugins.cgan import PLUGIN
-from plugins.cgan.quality import real_reference, score_generator, score_images
-from training.data import load_idx_dataset
+from genhub.plugins.cgan import PLUGIN
+from genhub.plugins.cgan.quality import real_reference, score_generator, score_images
+from genhub.training.data import load_idx_dataset
+from genhub.weights import load_weights, resolve_weights
 
 
 def main(argv: list[str] | None = None) -> list[dict]:

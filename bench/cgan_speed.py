@@ -39,10 +39,10 @@ def client_latency(url: str, api: str, args, calls: int) -> dict:
 
 
 def compute_latency(what: str, calls: int) -> dict:
-    from hub.weights import load_weights, resolve_weights
-    from imaging.grid import grid_image
-    from plugins.cgan import PLUGIN
-    from plugins.cgan.sample import best_of, generate, noise_block
+    from genhub.imaging.grid import grid_image
+    from genhub.plugins.cgan import PLUGIN
+    from genhub.plugins.cgan.sample import best_of, generate, noise_block
+    from genhub.weights import load_weights, resolve_weights
 
     spec = PLUGIN.spec("mnist")
     model = load_weights("cgan", spec, resolve_weights("cgan", spec), PLUGIN.build_model, torch.device("cpu")).model

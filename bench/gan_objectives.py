@@ -20,10 +20,10 @@ from pathlib import Path
 import torch
 
 from bench.report import print_table, write_results
-from plugins.cgan.quality import real_reference, score_generator
-from plugins.cgan.train import train_gan
-from plugins.cgan.variants import RECIPES
-from training.gan_objectives import OBJECTIVES
+from genhub.plugins.cgan.quality import real_reference, score_generator
+from genhub.plugins.cgan.train import train_gan
+from genhub.plugins.cgan.variants import RECIPES
+from genhub.training.gan_objectives import OBJECTIVES
 
 
 def main(argv: list[str] | None = None) -> list[dict]:

@@ -29,8 +29,8 @@ import numpy as np
 import torch
 
 from bench.report import print_table, write_results
-from hub.registry import discover
-from hub.weights import load_weights, resolve_weights
+from genhub.registry import discover
+from genhub.weights import load_weights, resolve_weights
 
 REPO = Path(__file__).resolve().parent.parent
 ANCHORS = (3, 2, 0)
@@ -41,7 +41,7 @@ def running_hub(port: int):
     """Start ``genhub serve`` and yield (seconds until the page answered HTTP 200, url)."""
     env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1"}
     started = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-m", "hub.cli", "serve", "--port", str(port)], cwd=REPO,
+    process = subprocess.Popen([sys.executable, "-m", "genhub.cli", "serve", "--port", str(port)], cwd=REPO,
                                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/"
     try:
@@ -100,9 +100,9 @@ def compute_latency(variant: str, calls: int, rng: np.random.Generator) -> dict:
     """decode + PNG encoding, as the handler does it, without any server."""
     import io
 
-    from imaging.grid import to_pil
-    from plugins.vae import PLUGIN
-    from plugins.vae.sample import decode
+    from genhub.imaging.grid import to_pil
+    from genhub.plugins.vae import PLUGIN
+    from genhub.plugins.vae.sample import decode
 
     spec = PLUGIN.spec(variant)
     loaded = load_weights("vae", spec, resolve_weights("vae", spec), PLUGIN.build_model, torch.device("cpu"))

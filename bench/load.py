@@ -44,7 +44,7 @@ same hub process, then one run with ``--compare-clients`` people (0: none) for c
     python -m bench.load --clients 5 --seconds 10 --runs 1 --compare-clients 0   # a short trial
     python -m bench.load --url http://127.0.0.1:7860/ --pid 1234 --temp-dir /tmp/gradio
 
-Without ``--url`` it starts ``python -m hub.cli serve --host 127.0.0.1 --port P
+Without ``--url`` it starts ``python -m genhub.cli serve --host 127.0.0.1 --port P
 --no-plugin-autoload`` with GRADIO_ANALYTICS_ENABLED=False, HF_HUB_OFFLINE=1, GENHUB_DATA
 inherited (else ../shared/datasets, as the Makefile does) and GRADIO_TEMP_DIR a fresh
 temporary folder, removed at the end (``--keep-temp`` keeps it and the hub's log). Only
@@ -176,7 +176,7 @@ def vae_encode_upload(rng: random.Random, large: bool | None = None, variant: st
 
 
 def cgan_grid(rng: random.Random, variant: str | None = None) -> Payload:
-    from training.data import IDX_DATASETS
+    from genhub.training.data import IDX_DATASETS
 
     variant = variant or ("fashion-mnist" if rng.random() < CGAN_FASHION_SHARE else "mnist")
     label = rng.choice(["all", *IDX_DATASETS[variant].classes])   # the class names the tab offers
@@ -358,7 +358,7 @@ def free_port() -> int:
 
 @contextmanager
 def started_hub(port: int, temp_dir: Path, log_path: Path, start_timeout: float):
-    """Start ``python -m hub.cli serve`` on 127.0.0.1:port; yield (url, pid, seconds to HTTP 200)."""
+    """Start ``python -m genhub.cli serve`` on 127.0.0.1:port; yield (url, pid, seconds to HTTP 200)."""
     env = {k: v for k, v in os.environ.items() if k not in ("GRADIO_SERVER_NAME", "GRADIO_SERVER_PORT")}
     env.update(GRADIO_ANALYTICS_ENABLED="False", HF_HUB_OFFLINE="1", GRADIO_TEMP_DIR=str(temp_dir))
     if not env.get("GENHUB_DATA") and (REPO.parent / "shared" / "datasets").is_dir():
@@ -366,8 +366,9 @@ def started_hub(port: int, temp_dir: Path, log_path: Path, start_timeout: float)
     url = f"http://{LOOPBACK}:{port}/"
     started = time.perf_counter()
     with open(log_path, "wb") as log:
-        process = subprocess.Popen([sys.executable, "-m", "hub.cli", "serve", "--host", LOOPBACK, "--port", str(port),
-                                    "--no-plugin-autoload"], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+        command = [sys.executable, "-m", "genhub.cli", "serve", "--host", LOOPBACK, "--port", str(port),
+                   "--no-plugin-autoload"]
+        process = subprocess.Popen(command, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
         while True:

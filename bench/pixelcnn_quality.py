@@ -19,13 +19,13 @@ import sys
 import torch
 
 from bench.report import print_table, write_results
-from evaluation.classifier import judge, load_judge
-from evaluation.metrics import label_accuracy
-from hub.weights import load_weights, resolve_weights
-from plugins.pixelcnn import PLUGIN
-from plugins.pixelcnn.sample import complete, quantize, region_mask
-from plugins.pixelcnn.train import mean_nll, mixture_nll, prepare
-from training.data import load_idx_dataset
+from genhub.plugins.pixelcnn import PLUGIN
+from genhub.plugins.pixelcnn.sample import complete, quantize, region_mask
+from genhub.plugins.pixelcnn.train import mean_nll, mixture_nll, prepare
+from genhub.training.data import load_idx_dataset
+from genhub.training.evaluation.classifier import judge, load_judge
+from genhub.training.evaluation.metrics import label_accuracy
+from genhub.weights import load_weights, resolve_weights
 
 
 def main(argv: list[str] | None = None) -> list[dict]:

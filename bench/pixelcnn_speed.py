@@ -16,11 +16,11 @@ import time
 import torch
 
 from bench.report import print_table, write_results
-from hub.weights import load_weights, resolve_weights
-from plugins.pixelcnn import PLUGIN
-from plugins.pixelcnn.sample import quantize, region_mask
-from plugins.pixelcnn.sampling import complete_cached, complete_naive, draw_uniforms
-from training.data import load_idx_dataset
+from genhub.plugins.pixelcnn import PLUGIN
+from genhub.plugins.pixelcnn.sample import quantize, region_mask
+from genhub.plugins.pixelcnn.sampling import complete_cached, complete_naive, draw_uniforms
+from genhub.training.data import load_idx_dataset
+from genhub.weights import load_weights, resolve_weights
 
 
 def main(argv: list[str] | None = None) -> list[dict]:

@@ -18,13 +18,13 @@ from pathlib import Path
 import torch
 
 from bench.report import print_table, write_results
-from hub.device import pick_device
-from hub.weights import load_weights, read_config, resolve_weights, sha256_of
-from plugins.vae import PLUGIN
-from plugins.vae.card import write_card
-from plugins.vae.model import importance_weighted_nll, negative_elbo
-from plugins.vae.train import binarize_fixed
-from training.data import load_idx_dataset
+from genhub.device import pick_device
+from genhub.plugins.vae import PLUGIN
+from genhub.plugins.vae.card import write_card
+from genhub.plugins.vae.model import importance_weighted_nll, negative_elbo
+from genhub.plugins.vae.train import binarize_fixed
+from genhub.training.data import load_idx_dataset
+from genhub.weights import load_weights, read_config, resolve_weights, sha256_of
 
 GOAL_NLL = 86.8
 

@@ -17,14 +17,14 @@ import torch
 from safetensors.torch import load_file
 
 from bench.report import print_table, write_results
-from evaluation.speech import load_speech_judge, read_digits
-from hub.weights import load_weights, resolve_weights
-from plugins.wavenet import PLUGIN
-from plugins.wavenet.audio import decode
-from plugins.wavenet.generation import draw_uniforms, generate_fast
-from plugins.wavenet.train import bits_per_sample
-from plugins.wavenet.variants import RECIPES, SAMPLE_RATE, SILENCE
-from training.data import load_fsdd
+from genhub.plugins.wavenet import PLUGIN
+from genhub.plugins.wavenet.audio import decode
+from genhub.plugins.wavenet.generation import draw_uniforms, generate_fast
+from genhub.plugins.wavenet.train import bits_per_sample
+from genhub.plugins.wavenet.variants import RECIPES, SAMPLE_RATE, SILENCE
+from genhub.training.data import load_fsdd
+from genhub.training.evaluation.speech import load_speech_judge, read_digits
+from genhub.weights import load_weights, resolve_weights
 
 
 def main(argv: list[str] | None = None) -> list[dict]:

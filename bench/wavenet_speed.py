@@ -18,10 +18,10 @@ import time
 import torch
 
 from bench.report import print_table, write_results
-from hub.weights import load_weights, resolve_weights
-from plugins.wavenet import PLUGIN
-from plugins.wavenet.generation import draw_uniforms, generate_fast, generate_naive
-from plugins.wavenet.variants import SAMPLE_RATE, SILENCE
+from genhub.plugins.wavenet import PLUGIN
+from genhub.plugins.wavenet.generation import draw_uniforms, generate_fast, generate_naive
+from genhub.plugins.wavenet.variants import SAMPLE_RATE, SILENCE
+from genhub.weights import load_weights, resolve_weights
 
 
 def main(argv: list[str] | None = None) -> list[dict]:

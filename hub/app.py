@@ -3,11 +3,11 @@ Plugins status tab. A plugin that fails to import, load its weights or build its
 the error in its own tab; every other tab keeps working.
 
 Serving many people at once on a small machine: every input value is checked by the hub before
-Gradio reads it (`hub.validation`); each plugin's interactive events queue in their own group,
+Gradio reads it (`genhub.validation`); each plugin's interactive events queue in their own group,
 and the long jobs of all plugins share one group that leaves a core free, so a long PixelCNN or
 WaveNet job never waits in front of a VAE decode nor takes every core; a long job (a generator)
 is stopped at its next update once it runs past ``LONG_JOB_SECONDS``, and a cancelled one stops
-at its next update; uploads and outputs are swept from disk (`hub.janitor`).
+at its next update; uploads and outputs are swept from disk (`genhub.janitor`).
 """
 
 from __future__ import annotations
@@ -27,14 +27,14 @@ from typing import Any, Literal
 import gradio as gr
 import torch
 
-from hub.cache import BoundedDict
-from hub.device import pick_device
-from hub.long_jobs import LongJobs
-from hub.plugin import Plugin
-from hub.registry import STARTUP_HINT, PluginRecord
-from hub.store import ModelStore
-from hub.validation import CheckedBlocks
-from hub.weights import LoadedWeights, WeightsError
+from genhub.cache import BoundedDict
+from genhub.device import pick_device
+from genhub.long_jobs import LongJobs
+from genhub.plugin import Plugin
+from genhub.registry import STARTUP_HINT, PluginRecord
+from genhub.store import ModelStore
+from genhub.validation import CheckedBlocks
+from genhub.weights import LoadedWeights, WeightsError
 
 MAX_UPLOAD = "20mb"
 STATUS_HEADERS = ["plugin", "variant", "source", "weights", "sha256", "device", "load s", "state"]
@@ -57,7 +57,7 @@ EDITOR_DRAFTS = 32
 
 @dataclass
 class PluginContext:
-    """The `hub.plugin.TabContext` handed to a plugin's ``build_tab``."""
+    """The `genhub.plugin.TabContext` handed to a plugin's ``build_tab``."""
 
     plugin: Plugin
     store: ModelStore
@@ -195,11 +195,11 @@ def create(records: list[PluginRecord], *, device: str | torch.device | None = N
 
 def launch(demo: gr.Blocks, *, host: str = "127.0.0.1", port: int = 7860, share: bool = False,
            block: bool = True) -> None:
-    """Queue and serve ``demo``, with the upload folder swept by a `hub.janitor.Janitor`."""
+    """Queue and serve ``demo``, with the upload folder swept by a `genhub.janitor.Janitor`."""
     from gradio.utils import get_upload_folder
 
-    from hub.janitor import janitor_from_env
-    from hub.sessions import lazy_session_configs
+    from genhub.janitor import janitor_from_env
+    from genhub.sessions import lazy_session_configs
 
     janitor_from_env(Path(get_upload_folder())).start()
     lazy_session_configs()
@@ -214,7 +214,7 @@ def tune_process(torch_threads: int | None = None) -> None:
 
     - ``torch_threads`` intra-op threads (default ``$GENHUB_TORCH_THREADS``, else 1): concurrent
       requests already use the cores, and more threads per request only make them fight.
-    - glibc malloc arenas capped (`hub.janitor.limit_malloc_arenas`): resident memory otherwise
+    - glibc malloc arenas capped (`genhub.janitor.limit_malloc_arenas`): resident memory otherwise
       climbs with every burst of worker threads.
     - PIL refuses to decode images above twice the upload limit anywhere in the process, a
       backstop behind the hub's own header check.
@@ -226,8 +226,8 @@ def tune_process(torch_threads: int | None = None) -> None:
     os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", "100")
     from PIL import Image
 
-    from hub.janitor import limit_malloc_arenas
-    from imaging.uploads import MAX_PIXELS
+    from genhub.imaging.uploads import MAX_PIXELS
+    from genhub.janitor import limit_malloc_arenas
 
     torch.set_num_threads(torch_threads or int(os.environ.get("GENHUB_TORCH_THREADS", "1")))
     # A long job's Python loop keeps the GIL for up to the switch interval (5 ms) each time an

@@ -9,8 +9,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from hub.plugin import MAX_SEED
-from hub.registry import NO_AUTOLOAD_ENV, PLUGINS_ENV, PluginRecord, discover
+from genhub.plugin import MAX_SEED
+from genhub.registry import NO_AUTOLOAD_ENV, PLUGINS_ENV, PluginRecord, discover
 
 PNG_MIN_SIDE = 512
 """A sampled .png is enlarged to at least this many pixels on its longer side (a 28×28 digit
@@ -141,7 +141,7 @@ def _one_plugin(name: str):
 
 
 def _serve(args: argparse.Namespace, extra: list[str], argv: list[str]) -> int:
-    from hub.app import serve
+    from genhub.app import serve
 
     serve(_records(args), host=args.host, port=args.port, device=args.device, weights_dir=args.weights_dir,
           preload=args.preload, share=args.share)
@@ -149,7 +149,7 @@ def _serve(args: argparse.Namespace, extra: list[str], argv: list[str]) -> int:
 
 
 def _list(args: argparse.Namespace, extra: list[str], argv: list[str]) -> int:
-    from hub.weights import WeightsError, resolve_weights
+    from genhub.weights import WeightsError, resolve_weights
 
     for record in _records(args):
         if record.plugin is None:
@@ -166,8 +166,8 @@ def _list(args: argparse.Namespace, extra: list[str], argv: list[str]) -> int:
 
 
 def _train(args: argparse.Namespace, extra: list[str], argv: list[str]) -> int:
-    from hub.device import pick_device
-    from hub.plugin import TrainRequest
+    from genhub.device import pick_device
+    from genhub.plugin import TrainRequest
 
     plugin = _one_plugin(args.plugin)
     variant = plugin.spec(args.variant).variant
@@ -185,10 +185,10 @@ def _sample(args: argparse.Namespace, extra: list[str], argv: list[str]) -> int:
     import numpy as np
     from PIL import Image
 
-    from hub.device import pick_device
-    from hub.plugin import SampleRequest
-    from hub.weights import load_weights, resolve_weights
-    from imaging.grid import grid_image
+    from genhub.device import pick_device
+    from genhub.imaging.grid import grid_image
+    from genhub.plugin import SampleRequest
+    from genhub.weights import load_weights, resolve_weights
 
     plugin = _one_plugin(args.plugin)
     options_parser = argparse.ArgumentParser(prog=f"genhub sample {plugin.name}", add_help=False)

@@ -14,9 +14,9 @@ from typing import Any
 import gradio as gr
 import torch
 
-from hub.validation import bound, shown
-from imaging.digits import digit_tensor
-from imaging.uploads import ImageInputError, open_image
+from genhub.imaging.digits import digit_tensor
+from genhub.imaging.uploads import ImageInputError, open_image
+from genhub.validation import bound, shown
 
 
 def number(name: str, value: Any, lo: float, hi: float, *, integer: bool = False) -> float:

@@ -113,7 +113,7 @@ class Janitor(threading.Thread):
         self._stop_event = threading.Event()
 
     def run(self) -> None:
-        from hub.long_jobs import lower_thread_priority
+        from genhub.long_jobs import lower_thread_priority
 
         lower_thread_priority()  # housekeeping yields the cores to requests
         while not self._stop_event.wait(self.every):

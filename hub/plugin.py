@@ -7,7 +7,7 @@ A plugin is one `Plugin` object named ``PLUGIN``, found either in a folder
     [project.entry-points."genhub.plugins"]
     mymodel = "genhub_mymodel:PLUGIN"
 
-Both kinds go through the same loader (`hub.registry`). A `Plugin` checks itself when it
+Both kinds go through the same loader (`genhub.registry`). A `Plugin` checks itself when it
 is constructed, so a mistake raises `PluginError` naming the plugin at registration time.
 
 What a plugin must provide (the fields of `Plugin`):

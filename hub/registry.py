@@ -21,14 +21,15 @@ import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from importlib.metadata import entry_points
+from pathlib import Path
 
-from hub.plugin import ENTRY_POINT_GROUP, Plugin
+from genhub.plugin import ENTRY_POINT_GROUP, Plugin
 
 PLUGINS_ENV = "GENHUB_PLUGINS"
 NO_AUTOLOAD_ENV = "GENHUB_DISABLE_PLUGIN_AUTOLOAD"
 IMPORT_TIMEOUT_ENV = "GENHUB_PLUGIN_IMPORT_TIMEOUT"
 DEFAULT_IMPORT_TIMEOUT_S = 20.0
-BUILTIN_PACKAGE = "plugins"
+BUILTIN_PACKAGE = "genhub.plugins"
 
 STARTUP_HINT = (
     f"To start the hub without third-party plugins: `genhub serve --no-plugin-autoload` "
@@ -78,7 +79,7 @@ def folder_sources(package: str = BUILTIN_PACKAGE) -> list[PluginSource]:
         module = f"{package}.{info.name}"
         sources.append(PluginSource(
             name=info.name,
-            origin=f"folder {package.replace('.', '/')}/{info.name}",
+            origin=f"folder {Path(info.module_finder.path).name}/{info.name}",
             load=_attribute_loader(module, "PLUGIN"),
             builtin=True,
         ))
@@ -238,7 +239,7 @@ def load_source(source: PluginSource, timeout: float | None = None) -> PluginRec
             f"{_short_traceback(err)}\n\nFix the error above."))
     if not isinstance(obj, Plugin):
         return _error_record(source, message=(
-            f"{source.origin} exports {type(obj).__name__}, not a hub.plugin.Plugin; "
+            f"{source.origin} exports {type(obj).__name__}, not a genhub.plugin.Plugin; "
             f"expose `PLUGIN = Plugin(...)`."))
     if obj.name != source.name:
         return _error_record(source, message=(

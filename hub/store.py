@@ -13,9 +13,9 @@ from pathlib import Path
 
 import torch
 
-from hub.plugin import Plugin
-from hub.registry import PluginRecord
-from hub.weights import LoadedWeights, WeightsError, load_weights, resolve_weights
+from genhub.plugin import Plugin
+from genhub.registry import PluginRecord
+from genhub.weights import LoadedWeights, WeightsError, load_weights, resolve_weights
 
 
 @dataclass(frozen=True)

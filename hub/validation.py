@@ -19,7 +19,7 @@ from typing import Any
 
 import gradio as gr
 
-from imaging.uploads import ImageInputError, check_image_header
+from genhub.imaging.uploads import ImageInputError, check_image_header
 
 _IMAGE_COMPONENTS = (gr.Image, gr.ImageEditor)
 _FILE_COMPONENTS = (gr.File, gr.Audio, gr.Video, *_IMAGE_COMPONENTS)

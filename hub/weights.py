@@ -25,7 +25,7 @@ from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 from torch import nn
 
-from hub.plugin import CONFIG_FILENAME, WeightsSpec
+from genhub.plugin import CONFIG_FILENAME, WeightsSpec
 
 REPO_WEIGHTS_DIR = Path(__file__).resolve().parent.parent / "weights"
 WEIGHTS_ENV = "GENHUB_WEIGHTS"

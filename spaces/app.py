@@ -7,8 +7,8 @@ checks, fair queues, swept uploads, tuned process): a Space is the most public p
 
 import os
 
-from hub.app import create, freeze_startup_objects, launch, tune_process
-from hub.registry import discover
+from genhub.app import create, freeze_startup_objects, launch, tune_process
+from genhub.registry import discover
 
 tune_process()
 demo, _ = create(discover())

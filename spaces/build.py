@@ -10,7 +10,8 @@ import shutil
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-PACKAGES = ("hub", "plugins", "training", "imaging", "audio", "evaluation", "weights")
+# Where each folder goes: the installed layout (setup.py), so the app imports ``genhub`` as installed.
+FOLDERS = {"hub": "genhub", "plugins": "genhub/plugins", "training": "genhub/training", "weights": "weights"}
 SPACE_FILES = ("app.py", "requirements.txt", "README.md")
 SKIP = shutil.ignore_patterns("__pycache__", "*.pyc", "log.jsonl", "checkpoint")
 
@@ -20,8 +21,8 @@ def build(dest: Path) -> Path:
     if dest.exists():
         shutil.rmtree(dest)
     dest.mkdir(parents=True)
-    for name in PACKAGES:
-        shutil.copytree(REPO / name, dest / name, ignore=SKIP)
+    for folder, target in FOLDERS.items():
+        shutil.copytree(REPO / folder, dest / target, ignore=SKIP)
     for name in SPACE_FILES:
         shutil.copy2(REPO / "spaces" / name, dest / name)
     return dest

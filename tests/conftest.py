@@ -74,7 +74,7 @@ def served_hub(*args: str, env: Mapping[str, str] = {}, log: Path | None = None,
     port = free_port()
     environment = {**os.environ, "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False", **env}
     out = open(log, "w") if log else subprocess.DEVNULL
-    process = subprocess.Popen([sys.executable, "-m", "hub.cli", "serve", "--port", str(port), *args],
+    process = subprocess.Popen([sys.executable, "-m", "genhub.cli", "serve", "--port", str(port), *args],
                                cwd=REPO, env=environment, stdout=out, stderr=subprocess.STDOUT)
     url = HubURL(f"http://127.0.0.1:{port}/")
     url.pid = process.pid

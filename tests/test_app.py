@@ -12,7 +12,7 @@ import pytest
 from gradio_client import Client, handle_file
 from PIL import Image, ImageDraw
 
-from hub.weights import REPO_WEIGHTS_DIR
+from genhub.weights import REPO_WEIGHTS_DIR
 from tests.conftest import THIRD_PARTY, served_hub, write_entry_points
 
 ANCHORS = (3, 2, 0)

@@ -12,15 +12,15 @@ import pytest
 import torch
 from PIL import Image
 
-from evaluation.classifier import judge, load_judge
-from hub.plugin import SampleRequest
-from hub.weights import load_weights, resolve_weights
-from plugins.cgan import PLUGIN
-from plugins.cgan.model import ConditionalGAN
-from plugins.cgan.sample import best_of, generate, noise, noise_block, realness, slerp
-from plugins.cgan.train import train_gan
-from plugins.cgan.variants import RECIPES
-from training.gan_objectives import OBJECTIVES, gradient_penalty
+from genhub.plugin import SampleRequest
+from genhub.plugins.cgan import PLUGIN
+from genhub.plugins.cgan.model import ConditionalGAN
+from genhub.plugins.cgan.sample import best_of, generate, noise, noise_block, realness, slerp
+from genhub.plugins.cgan.train import train_gan
+from genhub.plugins.cgan.variants import RECIPES
+from genhub.training.evaluation.classifier import judge, load_judge
+from genhub.training.gan_objectives import OBJECTIVES, gradient_penalty
+from genhub.weights import load_weights, resolve_weights
 
 
 @pytest.fixture(scope="module")
@@ -93,7 +93,7 @@ def test_best_of_n_keeps_the_discriminators_favourites(mnist_gan):
 
 
 def test_the_cli_writes_raw_samples(tmp_path):
-    from hub.cli import main
+    from genhub.cli import main
 
     out = tmp_path / "x.npy"
     assert main(["sample", "cgan", "--label", "7", "--count", "100", "--seed", "0", "--out", str(out)]) == 0

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from hub.cli import main
+from genhub.cli import main
 
 
 def test_list_shows_plugins_variants_and_weights(capsys):

@@ -7,11 +7,11 @@ import gradio as gr
 import pytest
 import torch
 
-from hub.app import PluginContext
-from hub.plugin import Plugin, SampleRequest, WeightsSpec
-from hub.registry import discover
-from hub.store import ModelStore
-from hub.weights import load_weights, resolve_weights
+from genhub.app import PluginContext
+from genhub.plugin import Plugin, SampleRequest, WeightsSpec
+from genhub.registry import discover
+from genhub.store import ModelStore
+from genhub.weights import load_weights, resolve_weights
 
 RECORDS = discover(autoload=False)
 PLUGINS = [r.plugin for r in RECORDS if r.plugin is not None]

@@ -7,7 +7,7 @@ import gzip
 import pytest
 import torch
 
-from training.data import load_idx_dataset, read_idx
+from genhub.training.data import load_idx_dataset, read_idx
 
 TEST_COUNTS = [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]  # the official MNIST test counts
 
@@ -33,7 +33,7 @@ def test_a_truncated_idx_file_is_refused(tmp_path, data_dir):
 
 
 def test_missing_data_offline_says_where_it_looked(tmp_path, monkeypatch):
-    monkeypatch.setattr("training.data.DOWNLOAD_ROOT", tmp_path / "download")
+    monkeypatch.setattr("genhub.training.data.DOWNLOAD_ROOT", tmp_path / "download")
     monkeypatch.setenv("NO_PROXY", "*")
     with pytest.raises(FileNotFoundError, match="mnist test split not found: looked in .*empty"):
         load_idx_dataset("mnist", "test", tmp_path / "empty")

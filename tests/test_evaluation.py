@@ -5,10 +5,15 @@ from __future__ import annotations
 import pytest
 import torch
 
-from evaluation.classifier import Classifier, judge, load_judge
-from evaluation.metrics import frechet_distance, label_accuracy, mean_pairwise_distance, per_class_diversity
-from evaluation.train_classifier import augment
-from training.data import load_idx_dataset
+from genhub.training.data import load_idx_dataset
+from genhub.training.evaluation.classifier import Classifier, judge, load_judge
+from genhub.training.evaluation.metrics import (
+    frechet_distance,
+    label_accuracy,
+    mean_pairwise_distance,
+    per_class_diversity,
+)
+from genhub.training.evaluation.train_classifier import augment
 
 
 def test_frechet_distance_of_known_gaussians():

@@ -6,8 +6,8 @@ import gradio as gr
 import pytest
 import torch
 
-from hub import inputs
-from hub.device import pick_device
+from genhub import inputs
+from genhub.device import pick_device
 
 
 @pytest.mark.parametrize("value", [float("nan"), float("inf"), "abc", None, "", True, 11, -10.5])

@@ -11,12 +11,12 @@ import torch
 from gradio_client import handle_file
 from PIL import Image
 
-from hub.plugin import TrainRequest
-from plugins.pixelcnn.model import GatedPixelCNN, MaskedConv2d, PixelCNN
-from plugins.pixelcnn.sample import complete, region_mask
-from plugins.pixelcnn.sampling import complete_cached, complete_naive, draw_uniforms
-from plugins.pixelcnn.train import mean_nll, mixture_nll, prepare
-from training.data import load_idx_dataset
+from genhub.plugin import TrainRequest
+from genhub.plugins.pixelcnn.model import GatedPixelCNN, MaskedConv2d, PixelCNN
+from genhub.plugins.pixelcnn.sample import complete, region_mask
+from genhub.plugins.pixelcnn.sampling import complete_cached, complete_naive, draw_uniforms
+from genhub.plugins.pixelcnn.train import mean_nll, mixture_nll, prepare
+from genhub.training.data import load_idx_dataset
 
 PROBES = [(0, 0), (3, 25), (13, 27), (14, 0), (20, 13)]
 
@@ -88,14 +88,14 @@ def test_cached_and_naive_sampling_give_identical_completions(levels):
 
 
 def test_a_short_training_run_on_real_mnist_lowers_the_nll(data_dir, tmp_path):
-    from plugins.pixelcnn import PLUGIN
+    from genhub.plugins.pixelcnn import PLUGIN
 
     images, labels = load_idx_dataset("mnist", "test", data_dir, limit=256)
     x = prepare(images, 2, seed=0)
     torch.manual_seed(0)
     before = mean_nll(PLUGIN.build_model({"levels": 2, "channels": 8, "layers": 3, "kernel": 3,
                                           "skip_channels": 8, "classes": 10}), x, labels)
-    import plugins.pixelcnn.variants as variants
+    import genhub.plugins.pixelcnn.variants as variants
 
     small = {"levels": 2, "channels": 8, "layers": 3, "kernel": 3, "skip_channels": 8, "classes": 10}
     recipe = variants.RECIPES["binarized"]
@@ -105,7 +105,7 @@ def test_a_short_training_run_on_real_mnist_lowers_the_nll(data_dir, tmp_path):
                                         train_limit=1280, command="genhub train pixelcnn --max-steps 40"))
     finally:
         variants.RECIPES["binarized"] = recipe
-    from hub.weights import read_config
+    from genhub.weights import read_config
 
     after = read_config(out / "config.json")["metrics"]["test_nll_nats_first_2000"]
     assert after < before - 150, f"NLL {before:.1f} -> {after:.1f} nats"
@@ -181,7 +181,7 @@ def test_an_all_hidden_mask_draws_whole_digits(client, tmp_path):
 
 
 def test_the_cli_draws_class_conditioned_samples(tmp_path):
-    from hub.cli import main
+    from genhub.cli import main
 
     out = tmp_path / "x.npy"
     assert main(["sample", "pixelcnn", "--label", "3", "--count", "4", "--seed", "0", "--out", str(out)]) == 0
@@ -190,8 +190,8 @@ def test_the_cli_draws_class_conditioned_samples(tmp_path):
 
 
 def test_the_label_mixture_nll_sits_within_log_10_of_the_best_label(data_dir):
-    from plugins.pixelcnn import PLUGIN
-    from plugins.pixelcnn.model import nll_nats
+    from genhub.plugins.pixelcnn import PLUGIN
+    from genhub.plugins.pixelcnn.model import nll_nats
 
     images, _ = load_idx_dataset("mnist", "test", data_dir, limit=5)
     x = prepare(images, 2, seed=0)

@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from hub.plugin import Plugin, PluginError, SampleOption, WeightsSpec
+from genhub.plugin import Plugin, PluginError, SampleOption, WeightsSpec
 
 SPEC = WeightsSpec("mnist-2d", repo_id="owner/model", revision="v1", sha256="a" * 64)
 
@@ -54,15 +54,15 @@ def test_discovering_the_builtins_imports_neither_training_nor_gradio():
     import subprocess
     import sys
 
-    code = ("import sys; from hub.registry import discover; discover(autoload=False); "
+    code = ("import sys; from genhub.registry import discover; discover(autoload=False); "
             "print(sorted(m for m in sys.modules if m == 'gradio' or m.endswith(('.train', '.ui'))))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]", out
 
 
 def test_lazy_targets_must_name_a_module_and_a_function():
-    from hub.plugin import PluginError, lazy
+    from genhub.plugin import PluginError, lazy
 
     with pytest.raises(PluginError, match="package.module:function"):
-        lazy("plugins.cgan.train")
+        lazy("genhub.plugins.cgan.train")
     assert lazy("math:hypot")(3, 4) == 5.0

@@ -10,7 +10,7 @@ import time
 import pytest
 from PIL import Image
 
-from hub.registry import (
+from genhub.registry import (
     IMPORT_TIMEOUT_ENV,
     NO_AUTOLOAD_ENV,
     PLUGINS_ENV,
@@ -47,7 +47,7 @@ def test_entry_point_plugins_load_with_their_package_and_version(install_plugins
 def test_wrong_exports_and_names_are_reported(install_plugins):
     install_plugins({"notaplugin": "genhub_tiny:COMMIT", "renamed": "genhub_tiny:PLUGIN"})
     records = {r.name: r for r in discover()}
-    assert "exports str, not a hub.plugin.Plugin" in records["notaplugin"].error
+    assert "exports str, not a genhub.plugin.Plugin" in records["notaplugin"].error
     assert "its Plugin is named 'tiny'" in records["renamed"].error
 
 

@@ -13,9 +13,9 @@ import gradio as gr
 import pytest
 from gradio_client import Client
 
-from hub.cache import BoundedDict
-from hub.janitor import sweep
-from hub.long_jobs import LongJobs
+from genhub.cache import BoundedDict
+from genhub.janitor import sweep
+from genhub.long_jobs import LongJobs
 from tests.test_hostile import call, decode
 
 
@@ -101,7 +101,7 @@ def test_a_bounded_dict_forgets_the_least_recently_used():
 
 
 def test_the_sweep_spares_a_file_rewritten_since_it_was_scanned(tmp_path, monkeypatch):
-    import hub.janitor as janitor
+    import genhub.janitor as janitor
 
     path = tmp_path / "hash" / "image.webp"
     path.parent.mkdir()
@@ -116,7 +116,7 @@ def test_the_sweep_spares_a_file_rewritten_since_it_was_scanned(tmp_path, monkey
 def test_lazy_session_configs_match_gradios_own_sessions():
     from gradio.state_holder import SessionState
 
-    from hub import sessions
+    from genhub import sessions
 
     with gr.Blocks() as demo:
         number = gr.Number(3, label="n")

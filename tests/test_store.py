@@ -7,9 +7,9 @@ import threading
 
 import torch
 
-from hub.registry import discover
-from hub.store import ModelStore
-from hub.weights import REPO_WEIGHTS_DIR, WeightsError
+from genhub.registry import discover
+from genhub.store import ModelStore
+from genhub.weights import REPO_WEIGHTS_DIR, WeightsError
 
 
 def test_preload_loads_every_variant_and_records_failures(tmp_path):

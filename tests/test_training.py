@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 import torch
 
-from hub.cli import main
-from hub.plugin import SampleRequest
-from hub.weights import load_weights, resolve_weights
-from plugins.vae import PLUGIN as VAE
+from genhub.cli import main
+from genhub.plugin import SampleRequest
+from genhub.plugins.vae import PLUGIN as VAE
+from genhub.training.curves import read_log
+from genhub.weights import load_weights, resolve_weights
 from tests.conftest import REPO
-from training.curves import read_log
 
 
 def train(tmp_path: Path, data_dir: Path, *extra: str) -> Path:
@@ -57,7 +57,7 @@ def test_an_interrupted_run_resumes_from_its_checkpoint(tmp_path, data_dir, caps
 def test_the_same_command_trains_with_two_processes_under_torchrun(tmp_path, data_dir):
     out = tmp_path / "ddp"
     command = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc-per-node", "2",
-               "-m", "training", "vae", "--variant", "mnist-2d", "--data-dir", str(data_dir), "--out", str(out),
+               "-m", "genhub.training", "vae", "--variant", "mnist-2d", "--data-dir", str(data_dir), "--out", str(out),
                "--device", "cpu", "--train-limit", "1024", "--epochs", "1"]
     env = {**os.environ, "PYTHONPATH": str(REPO), "OMP_NUM_THREADS": "1"}
     done = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=300)

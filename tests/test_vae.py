@@ -7,10 +7,10 @@ import pytest
 import torch
 from torch.distributions import Normal, kl_divergence
 
-from plugins.vae.latent_map import MapFrame, plane_coordinates, plane_point
-from plugins.vae.model import VAE, gaussian_kl, importance_weighted_nll, negative_elbo
-from plugins.vae.train import binarize_fixed
-from training.data import load_idx_dataset
+from genhub.plugins.vae.latent_map import MapFrame, plane_coordinates, plane_point
+from genhub.plugins.vae.model import VAE, gaussian_kl, importance_weighted_nll, negative_elbo
+from genhub.plugins.vae.train import binarize_fixed
+from genhub.training.data import load_idx_dataset
 
 
 def test_closed_form_kl_matches_torch_distributions():
@@ -32,8 +32,8 @@ def test_shapes_and_the_negative_elbo_of_an_untrained_model(architecture):
 
 
 def test_importance_weighting_tightens_the_bound_on_real_digits(data_dir):
-    from hub.weights import load_weights, resolve_weights
-    from plugins.vae import PLUGIN
+    from genhub.plugins.vae import PLUGIN
+    from genhub.weights import load_weights, resolve_weights
 
     spec = PLUGIN.spec("mnist-2d")
     model = load_weights("vae", spec, resolve_weights("vae", spec), PLUGIN.build_model, torch.device("cpu")).model

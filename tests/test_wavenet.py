@@ -8,12 +8,12 @@ import pytest
 import soundfile
 import torch
 
-from audio.clips import AudioInputError, load_clip
-from plugins.wavenet.audio import decode, encode
-from plugins.wavenet.generation import draw_uniforms, generate_fast, generate_naive
-from plugins.wavenet.model import WaveNet
-from plugins.wavenet.train import clip_nll, clip_tensors
-from training.data import load_fsdd
+from genhub.audio.clips import AudioInputError, load_clip
+from genhub.plugins.wavenet.audio import decode, encode
+from genhub.plugins.wavenet.generation import draw_uniforms, generate_fast, generate_naive
+from genhub.plugins.wavenet.model import WaveNet
+from genhub.plugins.wavenet.train import clip_nll, clip_tensors
+from genhub.training.data import load_fsdd
 
 
 def small(positions: bool = False) -> WaveNet:
@@ -176,7 +176,7 @@ def test_uploads_that_are_not_audio_or_silent_get_a_clear_message(client, tmp_pa
 
 
 def test_the_cli_writes_one_clip(tmp_path):
-    from hub.cli import main
+    from genhub.cli import main
 
     out = tmp_path / "three.wav"
     assert main(["sample", "wavenet", "--label", "3", "--speaker", "theo", "--seed", "0", "--seconds", "0.25",
@@ -186,7 +186,7 @@ def test_the_cli_writes_one_clip(tmp_path):
 
 
 def test_the_speech_judge_reads_real_test_clips(data_dir):
-    from evaluation.speech import load_speech_judge, read_digits
+    from genhub.training.evaluation.speech import load_speech_judge, read_digits
 
     judge, config = load_speech_judge()
     test = load_fsdd("test", data_dir)

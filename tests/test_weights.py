@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 import torch
 
-from hub.weights import REPO_WEIGHTS_DIR, WeightsError, load_weights, resolve_weights
-from plugins.vae import PLUGIN as VAE
+from genhub.plugins.vae import PLUGIN as VAE
+from genhub.weights import REPO_WEIGHTS_DIR, WeightsError, load_weights, resolve_weights
 from tests.conftest import REPO, THIRD_PARTY
 from tests.local_hub import LocalHub
 
@@ -24,7 +24,7 @@ CPU = torch.device("cpu")
 RESOLVE_TINY = """
 import json
 from genhub_tiny import PLUGIN
-from hub.weights import WeightsError, load_weights, resolve_weights
+from genhub.weights import WeightsError, load_weights, resolve_weights
 import torch
 spec = PLUGIN.spec()
 try:
@@ -60,7 +60,7 @@ def test_repo_weights_are_found_first_and_pinned():
 def test_your_weights_folder_comes_first_and_is_not_hash_checked(tmp_path):
     folder = copy_variant(tmp_path)
     model = VAE.build_model(json.loads((folder / "config.json").read_text())["model"])
-    from hub.weights import save_weights
+    from genhub.weights import save_weights
     save_weights(folder, model, json.loads((folder / "config.json").read_text()))  # untrained: another hash
     resolved = resolve_weights("vae", SPEC_2D, override_dir=tmp_path)
     assert resolved.origin == str(folder) and not resolved.pinned

@@ -1,5 +1,5 @@
 """Training entry points shared by every plugin: data, the fit loop, checkpoints, logs.
 
-``genhub train PLUGIN`` and ``python -m training PLUGIN`` are the same command; under
-``torchrun --nproc-per-node N -m training PLUGIN`` it trains with DistributedDataParallel.
+``genhub train PLUGIN`` and ``python -m genhub.training PLUGIN`` are the same command; under
+``torchrun --nproc-per-node N -m genhub.training PLUGIN`` it trains with DistributedDataParallel.
 """

@@ -1,9 +1,9 @@
-"""``python -m training PLUGIN [...]``: the same as ``genhub train``; works under torchrun::
+"""``python -m genhub.training PLUGIN [...]``: the same as ``genhub train``; works under torchrun::
 
-    torchrun --nproc-per-node 2 -m training vae --variant mnist-2d --data-dir ../shared/datasets
+    torchrun --nproc-per-node 2 -m genhub.training vae --variant mnist-2d --data-dir ../shared/datasets
 """
 
-from hub.cli import main
+from genhub.cli import main
 
 if __name__ == "__main__":
     raise SystemExit(main(["train", *__import__("sys").argv[1:]]))

@@ -18,9 +18,9 @@ from torch import nn
 from torch.nn.parallel import DistributedDataParallel
 from tqdm import tqdm
 
-from training.checkpoint import has_checkpoint, load_checkpoint, save_checkpoint
-from training.curves import append_log, plot_loss_curve, read_log
-from training.distributed import all_reduce_mean, setup_distributed, teardown_distributed
+from genhub.training.checkpoint import has_checkpoint, load_checkpoint, save_checkpoint
+from genhub.training.curves import append_log, plot_loss_curve, read_log
+from genhub.training.distributed import all_reduce_mean, setup_distributed, teardown_distributed
 
 LossFn = Callable[[nn.Module, Sequence[torch.Tensor], int], dict[str, torch.Tensor]]
 """``(model, batch, step) -> {"loss": scalar to minimise, other scalars to log...}``."""

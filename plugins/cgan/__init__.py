@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from hub.plugin import Plugin, SampleOption, WeightsSpec, lazy
-from plugins.cgan.model import ConditionalGAN
-from plugins.cgan.sample import sample
-from plugins.cgan.variants import RECIPES
+from genhub.plugin import Plugin, SampleOption, WeightsSpec, lazy
+from genhub.plugins.cgan.model import ConditionalGAN
+from genhub.plugins.cgan.sample import sample
+from genhub.plugins.cgan.variants import RECIPES
 
 PLUGIN = Plugin(
     name="cgan",
@@ -25,9 +25,9 @@ PLUGIN = Plugin(
     ),
     build_model=lambda model_config: ConditionalGAN(**model_config),
     # Imported on use: serving never pays for the training stack, training never for gradio.
-    train=lazy("plugins.cgan.train:train"),
+    train=lazy("genhub.plugins.cgan.train:train"),
     sample=sample,
-    build_tab=lazy("plugins.cgan.ui:build_tab"),
+    build_tab=lazy("genhub.plugins.cgan.ui:build_tab"),
     order=20,
     sample_options=(
         SampleOption("label", int, -1, "class to draw, 0-9; -1 cycles through all ten"),

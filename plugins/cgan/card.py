@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from training.model_card import write_model_card
+from genhub.training.model_card import write_model_card
 
 
 def write_card(folder: Path, config: Mapping[str, Any], sha256: str) -> Path:

@@ -7,9 +7,9 @@ from typing import Any
 
 import torch
 
-from evaluation.classifier import judge, load_judge
-from evaluation.metrics import frechet_distance, label_accuracy, per_class_diversity
-from training.data import load_idx_dataset
+from genhub.training.data import load_idx_dataset
+from genhub.training.evaluation.classifier import judge, load_judge
+from genhub.training.evaluation.metrics import frechet_distance, label_accuracy, per_class_diversity
 
 
 def real_reference(dataset: str, data_dir=None, per_class: int = 1000) -> dict[str, Any]:
@@ -44,7 +44,7 @@ def score_images(images: torch.Tensor, labels: torch.Tensor, dataset: str, refer
 def score_generator(model, dataset: str, data_dir=None, per_class: int = 1000, seed: int = 12345,
                     reference: dict[str, Any] | None = None) -> dict[str, Any]:
     """Draw ``per_class`` samples of each class (seeded) and score them with `score_images`."""
-    from plugins.cgan.sample import generate, noise_block
+    from genhub.plugins.cgan.sample import generate, noise_block
 
     reference = reference or real_reference(dataset, data_dir, per_class)
     labels = torch.arange(model.classes).repeat_interleave(per_class)

@@ -12,8 +12,8 @@ from typing import Any
 
 import torch
 
-from hub.plugin import SampleRequest, Samples
-from plugins.cgan.model import ConditionalGAN, to_unit
+from genhub.plugin import SampleRequest, Samples
+from genhub.plugins.cgan.model import ConditionalGAN, to_unit
 
 
 def noise(seeds: Sequence[int], z_dim: int) -> torch.Tensor:

@@ -1,5 +1,5 @@
 """Train a conditional GAN: K discriminator steps per generator step, any objective of
-`training.gan_objectives`, an EMA of the generator, checkpoints every ``save_every`` steps.
+`genhub.training.gan_objectives`, an EMA of the generator, checkpoints every ``save_every`` steps.
 
 The weights folder holds the EMA generator (batch-norm statistics re-estimated) and the
 discriminator; its config records the judge's scores of 10,000 samples.
@@ -14,16 +14,16 @@ from pathlib import Path
 import torch
 from tqdm import tqdm
 
-from hub.plugin import SampleRequest, TrainRequest
-from hub.weights import save_weights
-from imaging.grid import grid_image
-from plugins.cgan.model import ConditionalGAN, from_unit
-from plugins.cgan.variants import RECIPES, VariantRecipe, data_facts
-from training.checkpoint import has_checkpoint, load_checkpoint, save_checkpoint
-from training.curves import append_log, plot_loss_curve, read_log
-from training.data import IDX_DATASETS, load_idx_dataset
-from training.ema import recompute_batchnorm, update_ema
-from training.gan_objectives import OBJECTIVES, gradient_penalty, make_optimizer
+from genhub.imaging.grid import grid_image
+from genhub.plugin import SampleRequest, TrainRequest
+from genhub.plugins.cgan.model import ConditionalGAN, from_unit
+from genhub.plugins.cgan.variants import RECIPES, VariantRecipe, data_facts
+from genhub.training.checkpoint import has_checkpoint, load_checkpoint, save_checkpoint
+from genhub.training.curves import append_log, plot_loss_curve, read_log
+from genhub.training.data import IDX_DATASETS, load_idx_dataset
+from genhub.training.ema import recompute_batchnorm, update_ema
+from genhub.training.gan_objectives import OBJECTIVES, gradient_penalty, make_optimizer
+from genhub.weights import save_weights
 
 
 class TrainingState(torch.nn.Module):
@@ -136,8 +136,8 @@ def train(request: TrainRequest) -> Path:
                       train_limit=request.train_limit, seed=request.seed, resume=request.resume,
                       title=f"cgan/{request.variant}")
     model = state.model
-    from plugins.cgan.card import write_card
-    from plugins.cgan.quality import score_generator
+    from genhub.plugins.cgan.card import write_card
+    from genhub.plugins.cgan.quality import score_generator
 
     model_args = {"classes": model.classes, "spectral": OBJECTIVES[recipe.objective].spectral_norm, **recipe.model}
     full = {
@@ -153,7 +153,7 @@ def train(request: TrainRequest) -> Path:
     if request.train_limit is None:
         full["metrics"] = score_generator(model, recipe.dataset, request.data_dir, per_class=1000)
     sha = save_weights(out, model, full)
-    from plugins.cgan.sample import sample
+    from genhub.plugins.cgan.sample import sample
 
     grid = sample(model, full, SampleRequest(count=100, seed=0))
     grid_image(grid.data, nrow=10, scale=2).save(out / "samples.png")

@@ -12,10 +12,10 @@ import gradio as gr
 import torch
 from PIL import Image
 
-from hub import inputs
-from hub.plugin import MAX_SEED, TabContext
-from imaging.grid import captioned_grid, grid_image
-from plugins.cgan.sample import best_of, generate, noise, noise_block, slerp
+from genhub import inputs
+from genhub.imaging.grid import captioned_grid, grid_image
+from genhub.plugin import MAX_SEED, TabContext
+from genhub.plugins.cgan.sample import best_of, generate, noise, noise_block, slerp
 
 MAX_NUMBER_LENGTH = 24
 MAX_GRID = 100
@@ -53,7 +53,7 @@ class Picker:
     def readings(self, variant: str, images: torch.Tensor, labels: torch.Tensor,
                  prefix: Sequence[str] | None = None) -> tuple[list[str], list[tuple[int, int, int]]]:
         """Captions "asked 7 -> 7 .99" from the judge classifier, green when it agrees."""
-        from evaluation.classifier import judge, load_judge
+        from genhub.training.evaluation.classifier import judge, load_judge
 
         dataset = self.model(variant).config["data"]["dataset"]
         try:

@@ -6,13 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from training.data import IDX_DATASETS
+from genhub.training.data import IDX_DATASETS
 
 
 @dataclass(frozen=True)
 class VariantRecipe:
     dataset: str
-    """``training.data`` IDX dataset name; also the judge classifier that scores it."""
+    """``genhub.training.data`` IDX dataset name; also the judge classifier that scores it."""
     objective: str = "hinge"
     steps: int = 5000
     """Generator steps."""

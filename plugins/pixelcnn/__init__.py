@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from hub.plugin import Plugin, SampleOption, WeightsSpec, lazy
-from plugins.pixelcnn.model import GatedPixelCNN
-from plugins.pixelcnn.sample import sample
-from plugins.pixelcnn.variants import RECIPES
+from genhub.plugin import Plugin, SampleOption, WeightsSpec, lazy
+from genhub.plugins.pixelcnn.model import GatedPixelCNN
+from genhub.plugins.pixelcnn.sample import sample
+from genhub.plugins.pixelcnn.variants import RECIPES
 
 PLUGIN = Plugin(
     name="pixelcnn",
@@ -25,9 +25,9 @@ PLUGIN = Plugin(
     ),
     build_model=lambda model_config: GatedPixelCNN(**model_config),
     # Imported on use: serving never pays for the training stack, training never for gradio.
-    train=lazy("plugins.pixelcnn.train:train"),
+    train=lazy("genhub.plugins.pixelcnn.train:train"),
     sample=sample,
-    build_tab=lazy("plugins.pixelcnn.ui:build_tab"),
+    build_tab=lazy("genhub.plugins.pixelcnn.ui:build_tab"),
     order=50,
     sample_options=(
         SampleOption("label", int, -1, "digit to draw, 0-9; -1 draws without a class"),

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from training.model_card import write_model_card
+from genhub.training.model_card import write_model_card
 
 METRIC_NAMES = {
     "test_nll_nats_first_2000": "test NLL, first 2,000 test digits (nats)",

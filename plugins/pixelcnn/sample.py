@@ -11,8 +11,8 @@ from typing import Any
 
 import torch
 
-from hub.plugin import SampleRequest, Samples
-from plugins.pixelcnn.sampling import Completion, complete_cached, draw_uniforms
+from genhub.plugin import SampleRequest, Samples
+from genhub.plugins.pixelcnn.sampling import Completion, complete_cached, draw_uniforms
 
 SIZE = 28
 MASKS = ("bottom half", "right half", "everything")

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
 
-from plugins.pixelcnn.model import GatedPixelCNN, _center, gate
+from genhub.plugins.pixelcnn.model import GatedPixelCNN, _center, gate
 
 Progress = Callable[[int, int], None]
 """``(pixels done, pixels to do)``."""

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import torch
 
-from hub.plugin import TrainRequest
-from hub.weights import save_weights
-from imaging.grid import grid_image
-from plugins.pixelcnn.model import GatedPixelCNN, nll_nats
-from plugins.pixelcnn.variants import RECIPES, data_facts
-from training.data import load_idx_dataset
-from training.loop import FitConfig, fit
+from genhub.imaging.grid import grid_image
+from genhub.plugin import TrainRequest
+from genhub.plugins.pixelcnn.model import GatedPixelCNN, nll_nats
+from genhub.plugins.pixelcnn.variants import RECIPES, data_facts
+from genhub.training.data import load_idx_dataset
+from genhub.training.loop import FitConfig, fit
+from genhub.weights import save_weights
 
 UNCONDITIONED_SHARE = 0.1
 
@@ -104,8 +104,8 @@ def train(request: TrainRequest) -> Path:
     }
     out = Path(request.out_dir)
     sha = save_weights(out, model, full)
-    from plugins.pixelcnn.card import write_card
-    from plugins.pixelcnn.sample import complete, region_mask
+    from genhub.plugins.pixelcnn.card import write_card
+    from genhub.plugins.pixelcnn.sample import complete, region_mask
 
     labels = torch.arange(20) % 10
     drawn = complete(model, torch.zeros(20, 1, 28, 28), region_mask("everything", 20), labels, seed=0)

@@ -14,13 +14,13 @@ import numpy as np
 import torch
 from PIL import Image
 
-from hub import inputs
-from hub.plugin import MAX_SEED, TabContext
-from imaging.grid import captioned_grid
-from imaging.uploads import ImageInputError, open_image
-from plugins.pixelcnn.sample import MASKS, quantize, region_mask
-from plugins.pixelcnn.sampling import draw_uniforms, iter_cached
-from training.data import example_digits
+from genhub import inputs
+from genhub.imaging.grid import captioned_grid
+from genhub.imaging.uploads import ImageInputError, open_image
+from genhub.plugin import MAX_SEED, TabContext
+from genhub.plugins.pixelcnn.sample import MASKS, quantize, region_mask
+from genhub.plugins.pixelcnn.sampling import draw_uniforms, iter_cached
+from genhub.training.data import example_digits
 
 TEST_DIGITS = 1000
 SOURCES = ("test digit", "drawing", "upload")

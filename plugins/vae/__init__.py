@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from hub.plugin import Plugin, SampleOption, WeightsSpec, lazy
-from plugins.vae.model import VAE
-from plugins.vae.sample import sample
-from plugins.vae.variants import RECIPES
+from genhub.plugin import Plugin, SampleOption, WeightsSpec, lazy
+from genhub.plugins.vae.model import VAE
+from genhub.plugins.vae.sample import sample
+from genhub.plugins.vae.variants import RECIPES
 
 PLUGIN = Plugin(
     name="vae",
@@ -25,9 +25,9 @@ PLUGIN = Plugin(
     ),
     build_model=lambda model_config: VAE(**model_config),
     # Imported on use: serving never pays for the training stack, training never for gradio.
-    train=lazy("plugins.vae.train:train"),
+    train=lazy("genhub.plugins.vae.train:train"),
     sample=sample,
-    build_tab=lazy("plugins.vae.ui:build_tab"),
+    build_tab=lazy("genhub.plugins.vae.ui:build_tab"),
     order=10,
     sample_options=(
         SampleOption("temperature", float, 1.0, "std of the prior draw z ~ N(0, t²·I)"),

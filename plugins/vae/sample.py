@@ -8,7 +8,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from hub.plugin import SampleRequest, Samples
+from genhub.plugin import SampleRequest, Samples
 
 
 def parse_point(text: str) -> list[float]:

@@ -8,14 +8,14 @@ from pathlib import Path
 
 import torch
 
-from hub.plugin import SampleRequest, TrainRequest
-from hub.weights import save_weights
-from imaging.grid import grid_image
-from plugins.vae.card import write_card
-from plugins.vae.model import VAE, negative_elbo
-from plugins.vae.variants import DATA_FACTS, RECIPES
-from training.data import load_idx_dataset
-from training.loop import FitConfig, fit
+from genhub.imaging.grid import grid_image
+from genhub.plugin import SampleRequest, TrainRequest
+from genhub.plugins.vae.card import write_card
+from genhub.plugins.vae.model import VAE, negative_elbo
+from genhub.plugins.vae.variants import DATA_FACTS, RECIPES
+from genhub.training.data import load_idx_dataset
+from genhub.training.loop import FitConfig, fit
+from genhub.weights import save_weights
 
 
 def binarize_fixed(images: torch.Tensor, seed: int = 0) -> torch.Tensor:
@@ -74,7 +74,7 @@ def train(request: TrainRequest) -> Path:
     }
     out = Path(request.out_dir)
     sha = save_weights(out, model, full)
-    from plugins.vae.sample import sample
+    from genhub.plugins.vae.sample import sample
 
     grid = sample(model, full, SampleRequest(count=64, seed=0))
     grid_image(grid.data, nrow=8, scale=2).save(out / "samples.png")

@@ -13,13 +13,13 @@ import gradio as gr
 import numpy as np
 import torch
 
-from hub import inputs
-from hub.cache import BoundedDict
-from hub.plugin import MAX_SEED, TabContext
-from imaging.grid import grid_image, to_pil
-from plugins.vae.latent_map import MapFrame, plane_coordinates, plane_point, render_map, with_marker
-from plugins.vae.sample import decode
-from training.data import example_digits
+from genhub import inputs
+from genhub.cache import BoundedDict
+from genhub.imaging.grid import grid_image, to_pil
+from genhub.plugin import MAX_SEED, TabContext
+from genhub.plugins.vae.latent_map import MapFrame, plane_coordinates, plane_point, render_map, with_marker
+from genhub.plugins.vae.sample import decode
+from genhub.training.data import example_digits
 
 MAP_POINTS = 2000
 """Test digits encoded for the map (the first ones of the MNIST test split)."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from training.data import DIGITS
+from genhub.training.data import DIGITS
 
 
 @dataclass(frozen=True)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from hub.plugin import Plugin, SampleOption, WeightsSpec, lazy
-from plugins.wavenet.model import WaveNet
-from plugins.wavenet.sample import sample
-from plugins.wavenet.variants import RECIPES
+from genhub.plugin import Plugin, SampleOption, WeightsSpec, lazy
+from genhub.plugins.wavenet.model import WaveNet
+from genhub.plugins.wavenet.sample import sample
+from genhub.plugins.wavenet.variants import RECIPES
 
 PLUGIN = Plugin(
     name="wavenet",
@@ -22,9 +22,9 @@ PLUGIN = Plugin(
     ),
     build_model=lambda model_config: WaveNet(**model_config),
     # Imported on use: serving never pays for the training stack, training never for gradio.
-    train=lazy("plugins.wavenet.train:train"),
+    train=lazy("genhub.plugins.wavenet.train:train"),
     sample=sample,
-    build_tab=lazy("plugins.wavenet.ui:build_tab"),
+    build_tab=lazy("genhub.plugins.wavenet.ui:build_tab"),
     order=60,
     sample_options=(
         SampleOption("label", int, -1, "digit to say, 0-9; -1 leaves it unspecified"),

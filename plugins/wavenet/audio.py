@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from plugins.wavenet.variants import MU
+from genhub.plugins.wavenet.variants import MU
 
 
 def encode(wave: torch.Tensor) -> torch.Tensor:

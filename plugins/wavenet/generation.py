@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 import numpy as np
 import torch
 
-from plugins.wavenet.model import WaveNet
+from genhub.plugins.wavenet.model import WaveNet
 
 Progress = Callable[[int, int], None]
 
@@ -36,7 +36,7 @@ def generate_naive(model: WaveNet, prime: torch.Tensor, steps: int, digit: torch
                    progress: Progress | None = None, positioned: bool = True) -> torch.Tensor:
     """Reference generator. prime (N, P) int64 levels, P ≥ 1 -> (N, P + steps) levels.
     ``positioned``: the prime starts the clip (else the position condition is "unspecified")."""
-    from plugins.wavenet.kernel import choose_level  # the fast path's own draw, so both sample alike
+    from genhub.plugins.wavenet.kernel import choose_level  # the fast path's own draw, so both sample alike
 
     seq = prime.clone()
     window = model.receptive_field
@@ -101,7 +101,7 @@ class FastGenerator:
         """Advance in place: ``levels`` (N, T) int64 holds known levels up to column ``feed``;
         feeds columns feed.., and samples columns feed + 1 .. feed + steps (those beyond the
         known prefix) with ``uniforms`` (N, steps)."""
-        from plugins.wavenet.kernel import run_steps  # Numba: imported (and compiled) on first use
+        from genhub.plugins.wavenet.kernel import run_steps  # Numba: imported (and compiled) on first use
 
         run_steps(levels, feed, steps, temperature, uniforms, self.t, self.embed, self.causal, self.causal_bias,
                   self.prev, self.dilations, self.taps, self.biases, self.positions, self.frame_samples,

@@ -7,10 +7,10 @@ from typing import Any
 
 import torch
 
-from hub.plugin import SampleRequest, Samples
-from plugins.wavenet.audio import decode, encode, normalize
-from plugins.wavenet.generation import draw_uniforms, iter_fast
-from plugins.wavenet.variants import SAMPLE_RATE, SILENCE
+from genhub.plugin import SampleRequest, Samples
+from genhub.plugins.wavenet.audio import decode, encode, normalize
+from genhub.plugins.wavenet.generation import draw_uniforms, iter_fast
+from genhub.plugins.wavenet.variants import SAMPLE_RATE, SILENCE
 
 MAX_SECONDS = 5.0
 

@@ -14,13 +14,13 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
-from hub.plugin import TrainRequest
-from hub.weights import save_weights
-from plugins.wavenet.audio import encode, normalize
-from plugins.wavenet.model import WaveNet
-from plugins.wavenet.variants import RECIPES, SILENCE, VariantRecipe, data_facts
-from training.data import load_fsdd
-from training.loop import FitConfig, fit
+from genhub.plugin import TrainRequest
+from genhub.plugins.wavenet.audio import encode, normalize
+from genhub.plugins.wavenet.model import WaveNet
+from genhub.plugins.wavenet.variants import RECIPES, SILENCE, VariantRecipe, data_facts
+from genhub.training.data import load_fsdd
+from genhub.training.loop import FitConfig, fit
+from genhub.weights import save_weights
 
 DROP_SPEAKER, DROP_DIGIT, DROP_POSITION = 0.2, 0.05, 0.1
 
@@ -108,7 +108,7 @@ def train(request: TrainRequest) -> Path:
     }
     out = Path(request.out_dir)
     sha = save_weights(out, model, full)
-    from plugins.wavenet.card import write_card
+    from genhub.plugins.wavenet.card import write_card
 
     write_card(out, full, sha)
     print(f"wrote {out} (sha256 {sha})")

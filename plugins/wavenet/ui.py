@@ -11,12 +11,12 @@ import gradio as gr
 import numpy as np
 import torch
 
-from audio.clips import AudioInputError, load_clip
-from audio.pictures import waveform_and_spectrogram
-from hub import inputs
-from hub.plugin import MAX_SEED, TabContext
-from plugins.wavenet.sample import MAX_SECONDS, generate
-from plugins.wavenet.variants import FSDD_SPEAKERS, SAMPLE_RATE
+from genhub import inputs
+from genhub.audio.clips import AudioInputError, load_clip
+from genhub.audio.pictures import waveform_and_spectrogram
+from genhub.plugin import MAX_SEED, TabContext
+from genhub.plugins.wavenet.sample import MAX_SECONDS, generate
+from genhub.plugins.wavenet.variants import FSDD_SPEAKERS, SAMPLE_RATE
 
 ANY = "any"
 PRIME_SECONDS = 1.0

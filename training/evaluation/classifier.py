@@ -2,7 +2,7 @@
 layer is the feature space of the Fréchet distance and diversity scores.
 
 Weights live in ``weights/classifier/<dataset>/`` and are resolved and verified like a
-plugin's (``hub.weights``), so the Hub fallback and the sha256 check apply to them too.
+plugin's (``genhub.weights``), so the Hub fallback and the sha256 check apply to them too.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from typing import Any
 import torch
 from torch import nn
 
-from hub.plugin import WeightsSpec
-from hub.weights import load_weights, resolve_weights
+from genhub.plugin import WeightsSpec
+from genhub.weights import load_weights, resolve_weights
 
 FEATURE_DIM = 128
 
@@ -64,7 +64,7 @@ def build_classifier(model_config: Mapping[str, Any]) -> Classifier:
 def load_judge(dataset: str = "mnist", device: str = "cpu") -> tuple[Classifier, dict[str, Any]]:
     """The released judge for ``dataset`` (eval mode, cached) and its config.
 
-    Raises ``KeyError`` for an unknown dataset and ``hub.weights.WeightsError`` when the
+    Raises ``KeyError`` for an unknown dataset and ``genhub.weights.WeightsError`` when the
     weights are missing or corrupt.
     """
     if dataset not in JUDGES:

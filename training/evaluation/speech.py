@@ -10,8 +10,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from hub.plugin import WeightsSpec
-from hub.weights import load_weights, resolve_weights
+from genhub.plugin import WeightsSpec
+from genhub.weights import load_weights, resolve_weights
 
 SAMPLE_RATE = 8000
 CLIP_SAMPLES = 8000

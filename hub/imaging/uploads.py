@@ -41,7 +41,7 @@ def check_image_header(source: str | os.PathLike | bytes, max_pixels: int = MAX_
     try:
         with opener() as image:
             width, height = image.size
-    except Image.DecompressionBombError as err:  # PIL's own limit (hub.app.tune_process) refused the header
+    except Image.DecompressionBombError as err:  # PIL's own limit (genhub.app.tune_process) refused the header
         found = re.search(r"\((\d+) pixels\)", str(err))
         count = f"{int(found.group(1)) / 1e6:.0f} million" if found else "far more"
         raise ImageInputError(f"the image has {count} pixels; the limit is {side}×{side}. "

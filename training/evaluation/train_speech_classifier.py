@@ -1,4 +1,4 @@
-"""Train the spoken-digit judge: ``python -m evaluation.train_speech_classifier``.
+"""Train the spoken-digit judge: ``python -m genhub.training.evaluation.train_speech_classifier``.
 
 FSDD takes 5-49 train, takes 0-4 test; light augmentation (random gain and time shift).
 Writes ``weights/classifier/fsdd/``.
@@ -14,11 +14,11 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
-from evaluation.speech import SpokenDigitClassifier, fit_length, read_digits
-from hub.weights import save_weights
-from training.data import load_fsdd
-from training.loop import FitConfig, fit
-from training.model_card import write_model_card
+from genhub.training.data import load_fsdd
+from genhub.training.evaluation.speech import SpokenDigitClassifier, fit_length, read_digits
+from genhub.training.loop import FitConfig, fit
+from genhub.training.model_card import write_model_card
+from genhub.weights import save_weights
 
 
 def augment(wave: torch.Tensor) -> torch.Tensor:
@@ -55,7 +55,8 @@ def main(argv: list[str] | None = None) -> Path:
                  torch.device(args.device), evaluate=evaluate, title="classifier/fsdd")
     model = result.model.cpu()
     accuracy = evaluate(model)["accuracy"]
-    command = "python -m evaluation.train_speech_classifier " + shlex.join(sys.argv[1:] if argv is None else argv)
+    command = "python -m genhub.training.evaluation.train_speech_classifier " + shlex.join(
+        sys.argv[1:] if argv is None else argv)
     full = {"plugin": "classifier", "variant": "fsdd", "model": model_args,
             "data": {"dataset": "fsdd", "sample_rate": 8000, "clip_samples": 8000, "value_range": [-1.0, 1.0],
                      "description": "FSDD v1.0.9: 2,700 training clips (takes 5-49), accuracy on the 300 test "

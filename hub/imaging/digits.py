@@ -11,7 +11,7 @@ import numpy as np
 import torch
 from PIL import Image
 
-from imaging.uploads import ImageInputError
+from genhub.imaging.uploads import ImageInputError
 
 
 def ink_map(image: Image.Image) -> np.ndarray:

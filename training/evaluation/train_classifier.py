@@ -1,4 +1,4 @@
-"""Train a judge classifier: ``python -m evaluation.train_classifier --dataset mnist``.
+"""Train a judge classifier: ``python -m genhub.training.evaluation.train_classifier --dataset mnist``.
 
 Writes ``weights/classifier/<dataset>/`` (or ``--out``): weights, config with test accuracy,
 model card. Light augmentation (random shifts up to 2 px and rotations up to 10°).
@@ -14,11 +14,11 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
-from evaluation.classifier import Classifier, judge
-from hub.weights import save_weights
-from training.data import IDX_DATASETS, load_idx_dataset
-from training.loop import FitConfig, fit
-from training.model_card import write_model_card
+from genhub.training.data import IDX_DATASETS, load_idx_dataset
+from genhub.training.evaluation.classifier import Classifier, judge
+from genhub.training.loop import FitConfig, fit
+from genhub.training.model_card import write_model_card
+from genhub.weights import save_weights
 
 
 def augment(x: torch.Tensor) -> torch.Tensor:
@@ -67,7 +67,8 @@ def main(argv: list[str] | None = None) -> Path:
                  evaluate=evaluate, title=f"classifier/{args.dataset}")
     model = result.model.cpu()
     accuracy = evaluate(model)["accuracy"]
-    command = "python -m evaluation.train_classifier " + shlex.join(sys.argv[1:] if argv is None else argv)
+    command = "python -m genhub.training.evaluation.train_classifier " + shlex.join(
+        sys.argv[1:] if argv is None else argv)
     full = {"plugin": "classifier", "variant": args.dataset, "model": model_args,
             "data": {"dataset": args.dataset, "image_size": 28, "channels": 1, "value_range": [0.0, 1.0],
                      "classes": list(IDX_DATASETS[args.dataset].classes),
