@@ -42,10 +42,9 @@ def compute_latency(what: str, calls: int) -> dict:
     from genhub.imaging.grid import grid_image
     from genhub.plugins.cgan import PLUGIN
     from genhub.plugins.cgan.sample import best_of, generate, noise_block
-    from genhub.weights import load_weights, resolve_weights
+    from genhub.weights import from_pretrained
 
-    spec = PLUGIN.spec("mnist")
-    model = load_weights("cgan", spec, resolve_weights("cgan", spec), PLUGIN.build_model, torch.device("cpu")).model
+    model = from_pretrained(PLUGIN, "mnist").model
     times = []
     for seed in range(calls + 5):
         started = time.perf_counter()

@@ -30,7 +30,7 @@ import torch
 
 from bench.report import print_table, write_results
 from genhub.registry import discover
-from genhub.weights import load_weights, resolve_weights
+from genhub.weights import from_pretrained
 
 REPO = Path(__file__).resolve().parent.parent
 ANCHORS = (3, 2, 0)
@@ -104,8 +104,7 @@ def compute_latency(variant: str, calls: int, rng: np.random.Generator) -> dict:
     from genhub.plugins.vae import PLUGIN
     from genhub.plugins.vae.sample import decode
 
-    spec = PLUGIN.spec(variant)
-    loaded = load_weights("vae", spec, resolve_weights("vae", spec), PLUGIN.build_model, torch.device("cpu"))
+    loaded = from_pretrained(PLUGIN, variant)
     dim = loaded.config["model"]["latent_dim"]
     times = []
     for z in torch.from_numpy(rng.uniform(-3, 3, size=(calls, dim)).astype(np.float32)):
@@ -121,12 +120,9 @@ def load_times(repeats: int = 5) -> list[dict]:
         if record.plugin is None:
             continue
         for spec in record.plugin.variants:
-            seconds = []
-            for _ in range(repeats):
-                resolved = resolve_weights(record.name, spec)
-                seconds.append(load_weights(record.name, spec, resolved, record.plugin.build_model,
-                                            torch.device("cpu")).load_seconds)
-            size_mb = resolved.weights_file.stat().st_size / 2**20
+            loads = [from_pretrained(record.plugin, spec.variant) for _ in range(repeats)]
+            seconds = [loaded.load_seconds for loaded in loads]
+            size_mb = loads[0].weights_file.stat().st_size / 2**20
             rows.append({"measure": "weights load (sha256 + safetensors + build)",
                          "what": f"{record.name}/{spec.variant}", "median_ms": statistics.median(seconds) * 1e3,
                          "size_mb": round(size_mb, 1)})

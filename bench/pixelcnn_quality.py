@@ -20,12 +20,12 @@ import torch
 
 from bench.report import print_table, write_results
 from genhub.plugins.pixelcnn import PLUGIN
+from genhub.plugins.pixelcnn.quality import mean_nll, mixture_nll, prepare
 from genhub.plugins.pixelcnn.sample import complete, quantize, region_mask
-from genhub.plugins.pixelcnn.train import mean_nll, mixture_nll, prepare
 from genhub.training.data import load_idx_dataset
 from genhub.training.evaluation.classifier import judge, load_judge
 from genhub.training.evaluation.metrics import label_accuracy
-from genhub.weights import load_weights, resolve_weights
+from genhub.weights import from_pretrained
 
 
 def main(argv: list[str] | None = None) -> list[dict]:
@@ -39,8 +39,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
     images, labels = load_idx_dataset("mnist", "test", args.data_dir, limit=args.limit)
     rows = []
     for spec in PLUGIN.variants:
-        model = load_weights("pixelcnn", spec, resolve_weights("pixelcnn", spec), PLUGIN.build_model,
-                             torch.device(args.device)).model
+        model = from_pretrained(PLUGIN, spec.variant, device=args.device).model
         x = prepare(images, model.levels, seed=0)
         nll = mean_nll(model, x, labels)
         nll_free = mean_nll(model, x, None)

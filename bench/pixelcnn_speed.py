@@ -20,7 +20,7 @@ from genhub.plugins.pixelcnn import PLUGIN
 from genhub.plugins.pixelcnn.sample import quantize, region_mask
 from genhub.plugins.pixelcnn.sampling import complete_cached, complete_naive, draw_uniforms
 from genhub.training.data import load_idx_dataset
-from genhub.weights import load_weights, resolve_weights
+from genhub.weights import from_pretrained
 
 
 def main(argv: list[str] | None = None) -> list[dict]:
@@ -34,8 +34,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
     images, labels = load_idx_dataset("mnist", "test", args.data_dir, limit=8)
     rows = []
     for spec in PLUGIN.variants:
-        model = load_weights("pixelcnn", spec, resolve_weights("pixelcnn", spec), PLUGIN.build_model,
-                             torch.device("cpu")).model
+        model = from_pretrained(PLUGIN, spec.variant).model
         x = quantize(images.float().div(255).unsqueeze(1), model.levels)
         mask = region_mask("bottom half", 8)
         u = draw_uniforms((8, 28, 28), 0)

@@ -11,7 +11,6 @@ variant is ≤ 86.8 nats (their 1-stochastic-layer VAE). Writes bench/results/va
 from __future__ import annotations
 
 import argparse
-import json
 import time
 from pathlib import Path
 
@@ -20,20 +19,19 @@ import torch
 from bench.report import print_table, write_results
 from genhub.device import pick_device
 from genhub.plugins.vae import PLUGIN
-from genhub.plugins.vae.card import write_card
+from genhub.plugins.vae.card import card_text
 from genhub.plugins.vae.model import importance_weighted_nll, negative_elbo
-from genhub.plugins.vae.train import binarize_fixed
+from genhub.plugins.vae.quality import binarize_fixed
 from genhub.training.data import load_idx_dataset
-from genhub.weights import load_weights, read_config, resolve_weights, sha256_of
+from genhub.training.release import record_metrics
+from genhub.weights import from_pretrained
 
 GOAL_NLL = 86.8
 
 
 def evaluate_variant(variant: str, x: torch.Tensor, k: int, batch: int, chunk: int,
                      device: torch.device, weights_dir: Path | None) -> dict:
-    spec = PLUGIN.spec(variant)
-    resolved = resolve_weights(PLUGIN.name, spec, override_dir=weights_dir)
-    loaded = load_weights(PLUGIN.name, spec, resolved, PLUGIN.build_model, device)
+    loaded = from_pretrained(PLUGIN, variant, device=device, weights_dir=weights_dir)
     model = loaded.model
     torch.manual_seed(0)
     generator = torch.Generator(device=device).manual_seed(0)
@@ -47,7 +45,7 @@ def evaluate_variant(variant: str, x: torch.Tensor, k: int, batch: int, chunk: i
     return {"variant": variant, "latent_dim": loaded.config["model"]["latent_dim"],
             "test_neg_elbo": elbo_sum / len(x), f"iwae_nll_k{k}": nll_sum / len(x),
             "images": len(x), "seconds": round(time.perf_counter() - started, 1),
-            "weights": resolved.origin, "sha256": loaded.sha256[:12]}
+            "weights": loaded.origin, "sha256": loaded.sha256[:12]}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -81,19 +79,9 @@ def main(argv: list[str] | None = None) -> None:
     print(f"wrote {path}")
     if args.write_cards:
         for row in rows:
-            record_in_card(Path(row["weights"]), {f"iwae_nll_k{args.k}_nats": round(row[f"iwae_nll_k{args.k}"], 2),
-                                                  "test_neg_elbo_nats": round(row["test_neg_elbo"], 2)})
-
-
-def record_in_card(folder: Path, metrics: dict) -> None:
-    """Merge measured metrics into a local weights folder's config.json and rewrite its card."""
-    if not folder.is_dir():
-        raise ValueError(f"--write-cards needs local weights folders; {folder} is not one")
-    config = read_config(folder / "config.json")
-    config["metrics"] = {**config.get("metrics", {}), **metrics}
-    (folder / "config.json").write_text(json.dumps(config, indent=2) + "\n")
-    write_card(folder, config, sha256_of(folder / "model.safetensors"))
-    print(f"updated {folder}/config.json and README.md")
+            metrics = {f"iwae_nll_k{args.k}_nats": round(row[f"iwae_nll_k{args.k}"], 2),
+                       "test_neg_elbo_nats": round(row["test_neg_elbo"], 2)}
+            record_metrics(Path(row["weights"]), metrics, card=card_text)
 
 
 if __name__ == "__main__":

@@ -20,11 +20,11 @@ from bench.report import print_table, write_results
 from genhub.plugins.wavenet import PLUGIN
 from genhub.plugins.wavenet.audio import decode
 from genhub.plugins.wavenet.generation import draw_uniforms, generate_fast
-from genhub.plugins.wavenet.train import bits_per_sample
+from genhub.plugins.wavenet.quality import bits_per_sample
 from genhub.plugins.wavenet.variants import RECIPES, SAMPLE_RATE, SILENCE
 from genhub.training.data import load_fsdd
 from genhub.training.evaluation.speech import load_speech_judge, read_digits
-from genhub.weights import load_weights, resolve_weights
+from genhub.weights import from_pretrained
 
 
 def main(argv: list[str] | None = None) -> list[dict]:
@@ -42,9 +42,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
         model.load_state_dict(load_file(args.checkpoint / "model.safetensors"))
         model.eval()
     else:
-        loaded = load_weights("wavenet", spec, resolve_weights("wavenet", spec), PLUGIN.build_model,
-                              torch.device("cpu"))
-        model = loaded.model
+        model = from_pretrained(PLUGIN, spec.variant).model
     judge, judge_config = load_speech_judge()
     bits = bits_per_sample(model, load_fsdd("test", args.data_dir), RECIPES[spec.variant])
     n = 10 * args.per_digit

@@ -21,7 +21,7 @@ from bench.report import print_table, write_results
 from genhub.plugins.wavenet import PLUGIN
 from genhub.plugins.wavenet.generation import draw_uniforms, generate_fast, generate_naive
 from genhub.plugins.wavenet.variants import SAMPLE_RATE, SILENCE
-from genhub.weights import load_weights, resolve_weights
+from genhub.weights import from_pretrained
 
 
 def main(argv: list[str] | None = None) -> list[dict]:
@@ -32,9 +32,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
     p.add_argument("--threads", type=int, default=torch.get_num_threads())
     args = p.parse_args(argv)
     torch.set_num_threads(args.threads)
-    spec = PLUGIN.spec()
-    model = load_weights("wavenet", spec, resolve_weights("wavenet", spec), PLUGIN.build_model,
-                         torch.device("cpu")).model
+    model = from_pretrained(PLUGIN).model
     steps = int(args.seconds * SAMPLE_RATE)
     digit, speaker = torch.tensor([3]), torch.tensor([4])
     started = time.perf_counter()

@@ -29,6 +29,7 @@ import torch
 
 from genhub.cache import BoundedDict
 from genhub.device import pick_device
+from genhub.inputs import choice
 from genhub.long_jobs import LongJobs
 from genhub.plugin import Plugin
 from genhub.registry import STARTUP_HINT, PluginRecord
@@ -55,13 +56,27 @@ EDITOR_DRAFTS = 32
 """Drawings an image editor keeps between upload and use (Gradio keeps every one otherwise)."""
 
 
+def variant_selector(plugin: Plugin) -> gr.Dropdown:
+    """The hub's variant dropdown for ``plugin`` (see `genhub.plugin.TabContext.variant`), drawn
+    where it is called; hidden when there is only one variant."""
+    choices = [(f"{s.variant} — {s.summary}" if s.summary else s.variant, s.variant) for s in plugin.variants]
+    return gr.Dropdown(choices, value=plugin.default_variant, label="Variant", visible=len(choices) > 1,
+                       elem_id=f"{plugin.name}-variant")
+
+
 @dataclass
 class PluginContext:
-    """The `genhub.plugin.TabContext` handed to a plugin's ``build_tab``."""
+    """The `genhub.plugin.TabContext` handed to a plugin's ``build_tab``. Constructed inside a
+    Blocks without a ``variant``, it draws the variant selector (`variant_selector`) there."""
 
     plugin: Plugin
     store: ModelStore
+    variant: gr.Dropdown | None = None
     open_handlers: list[tuple[Callable[..., Any], Any, Any]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if self.variant is None:
+            self.variant = variant_selector(self.plugin)
 
     def on_open(self, fn: Callable[..., Any], inputs: Any, outputs: Any) -> None:
         self.open_handlers.append((fn, inputs, outputs))
@@ -79,8 +94,11 @@ class PluginContext:
         raise ValueError(f"event kind must be 'interactive' or 'long'; got {kind!r}")
 
     def model(self, variant: str | None = None) -> LoadedWeights:
-        """The loaded variant (None: default). Raises ``gr.Error`` with the reason when it
-        cannot be loaded, so handlers can call it directly."""
+        """The loaded variant (None: the default). Raises ``gr.Error`` naming the known variants
+        for an unknown one, and with the reason when it cannot be loaded, so handlers call it
+        directly."""
+        if variant is not None:
+            choice("variant", variant, [s.variant for s in self.plugin.variants])
         try:
             return self.store.get(self.plugin.name, variant)
         except WeightsError as err:
@@ -99,16 +117,17 @@ def status_rows(store: ModelStore) -> list[list[str]]:
 
 
 def _plugin_tab(record: PluginRecord, store: ModelStore) -> tuple[gr.Markdown, PluginContext] | None:
-    """Fill the current tab; return the Markdown that shows weight-loading errors and the
-    context the plugin registered its open handlers in, or None for a broken plugin."""
+    """Fill the current tab: the plugin's description and variant selector, then its own
+    components. Return the Markdown that shows weight-loading errors and the context the plugin
+    registered its open handlers in, or None for a broken plugin."""
     if record.plugin is None:
         gr.Markdown(error_panel(f"The plugin {record.name!r} failed to load", record.error or ""))
         gr.Markdown(f"Source: {record.origin}. The other tabs are unaffected. {STARTUP_HINT}")
         return None
     plugin = record.plugin
     gr.Markdown(plugin.description)
-    weights_status = gr.Markdown(visible=False)
     context = PluginContext(plugin, store)
+    weights_status = gr.Markdown(visible=False)
     failure: Exception | None = None
     with gr.Column() as body:
         try:
@@ -117,17 +136,18 @@ def _plugin_tab(record: PluginRecord, store: ModelStore) -> tuple[gr.Markdown, P
             failure = err
     if failure is not None:
         body.visible = False  # hides whatever the plugin managed to build before failing
+        context.variant.visible = False
         gr.Markdown(error_panel(f"Building the {plugin.title!r} tab failed",
                                 "".join(traceback.format_exception(failure, limit=-6))))
         return None
     return weights_status, context
 
 
-def _load_default(store: ModelStore, name: str):
-    """Load a plugin's default variant when its tab is first opened; show failures there."""
-    def load():
+def _load_variant(store: ModelStore, name: str) -> Callable[[str], gr.Markdown]:
+    """Load the selected variant when the tab is opened or the variant changes; show failures."""
+    def load(variant: str) -> gr.Markdown:
         try:
-            store.get(name)
+            store.get(name, variant)
         except WeightsError as err:
             return gr.Markdown(error_panel("Weights not available", str(err)), visible=True)
         return gr.Markdown(visible=False)
@@ -155,11 +175,12 @@ def build_app(records: list[PluginRecord], store: ModelStore) -> gr.Blocks:
         refresh.click(lambda: status_rows(store), outputs=table, api_name="plugin_status")
         status_tab.select(lambda: status_rows(store), outputs=table, api_visibility="private")
         for index, (tab, weights_status, context) in enumerate(opened):
+            load = _load_variant(store, context.plugin.name)
             triggers = [tab.select, demo.load] if index == 0 else [tab.select]
-            event = gr.on(triggers, _load_default(store, context.plugin.name), outputs=weights_status,
-                          api_visibility="private")
+            event = gr.on(triggers, load, context.variant, weights_status, api_visibility="private")
             for fn, inputs, outputs in context.open_handlers:
                 event = event.then(fn, inputs, outputs, api_visibility="private")
+            context.variant.change(load, context.variant, weights_status, api_visibility="private")
     bound_long_jobs(demo, LongJobs(LONG_JOB_SLOTS, LONG_JOB_SECONDS))
     bound_editor_drafts(demo, EDITOR_DRAFTS)
     return demo

@@ -8,13 +8,16 @@ import shlex
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
-from genhub.plugin import MAX_SEED
+from genhub.options import Option, checked_values
+from genhub.plugin import MAX_SEED, TRAIN_FLAGS, Plugin
 from genhub.registry import NO_AUTOLOAD_ENV, PLUGINS_ENV, PluginRecord, discover
+from genhub.sample_files import PNG_MIN_SIDE
 
-PNG_MIN_SIDE = 512
-"""A sampled .png is enlarged to at least this many pixels on its longer side (a 28×28 digit
-is a speck on screen)."""
+PLUGIN_OPTIONS = {"sample": "sample_options", "train": "train_options"}
+"""The commands that take a plugin's own options, and the `Plugin` field declaring them."""
+_METAVARS = {int: "INT", float: "NUMBER", str: "TEXT"}
 
 
 def seed_value(text: str) -> int:
@@ -30,9 +33,9 @@ def seed_value(text: str) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = _parser(_plugin_asking_for_help(argv))
+    parser = _parser(*_plugin_asking_for_help(argv))
     args, extra = parser.parse_known_args(argv)
-    if args.command != "sample" and extra:
+    if args.command not in PLUGIN_OPTIONS and extra:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     try:
         return args.run(args, extra, argv)
@@ -42,24 +45,50 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
 
 
-def _plugin_asking_for_help(argv: list[str]):
-    """The plugin of ``genhub sample PLUGIN --help`` (so the help lists its options), else None."""
-    if len(argv) < 2 or argv[0] != "sample" or argv[1].startswith("-") or not {"-h", "--help"} & set(argv):
-        return None
+def _plugin_asking_for_help(argv: list[str]) -> tuple[str | None, Plugin | None]:
+    """``("sample", plugin)`` for ``genhub sample PLUGIN --help`` (likewise ``train``), so the
+    help lists the plugin's own options; else ``(None, None)``."""
+    if len(argv) < 2 or argv[0] not in PLUGIN_OPTIONS or argv[1].startswith("-") or not {"-h", "--help"} & set(argv):
+        return None, None
     try:
-        return _one_plugin(argv[1])
+        return argv[0], _one_plugin(argv[1])
     except (ValueError, RuntimeError):
-        return None  # the ordinary run reports the unknown or broken plugin
+        return None, None  # the ordinary run reports the unknown or broken plugin
 
 
-def _add_sample_options(parser: argparse.ArgumentParser | argparse._ArgumentGroup, plugin) -> None:
-    """``--name value`` for each of the plugin's `SampleOption`s."""
-    for option in plugin.sample_options:
-        parser.add_argument(f"--{option.name.replace('_', '-')}", dest=option.name, type=option.type,
-                            default=option.default, help=f"{option.help} (default: {option.default})")
+def _add_options(parser: argparse.ArgumentParser | argparse._ArgumentGroup, options: Sequence[Option]) -> None:
+    """A flag per `Option`: ``--name VALUE``, or ``--name`` / ``--no-name`` for a bool. Values
+    stay text here; `_option_values` checks them with `Option.check`, so a bad one gets our message."""
+    for option in options:
+        default = "" if option.default is None else f"; default: {option.default!r}"
+        text = f"{option.help} ({option.allowed()}{default})".replace("%", "%%")
+        if option.type is bool:
+            parser.add_argument(option.flag, dest=option.name, action=argparse.BooleanOptionalAction, default=None,
+                                help=text)
+        else:
+            parser.add_argument(option.flag, dest=option.name, default=None, metavar=_METAVARS[option.type],
+                                help=text)
 
 
-def _parser(sample_plugin=None) -> argparse.ArgumentParser:
+def _option_values(plugin: Plugin, command: str, extra: list[str]) -> dict[str, Any]:
+    """The values of the plugin's options for ``command`` (`PLUGIN_OPTIONS`) from the arguments
+    ``genhub`` itself did not take: each given one checked, the others at their default. Any
+    other argument raises ValueError naming it and listing the flags the plugin takes."""
+    options: tuple[Option, ...] = getattr(plugin, PLUGIN_OPTIONS[command])
+    parser = argparse.ArgumentParser(prog=f"genhub {command} {plugin.name}", add_help=False, allow_abbrev=False,
+                                     exit_on_error=False)
+    _add_options(parser, options)
+    try:
+        given, unknown = parser.parse_known_args(extra)
+    except argparse.ArgumentError as err:
+        raise ValueError(str(err)) from None
+    if unknown:
+        flags = ", ".join(o.flag for o in options) or "none"
+        raise ValueError(f"{plugin.name} does not take {unknown[0]!r}; its {command} options are: {flags}")
+    return checked_values(options, {name: value for name, value in vars(given).items() if value is not None})
+
+
+def _parser(help_command: str | None = None, help_plugin: Plugin | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="genhub", description="A hub of generative-model demos.")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -79,37 +108,42 @@ def _parser(sample_plugin=None) -> argparse.ArgumentParser:
     lst.add_argument("--weights-dir", type=Path)
     lst.set_defaults(run=_list)
 
-    train = sub.add_parser("train", help="train a plugin's variant")
+    generic = ", ".join(option.flag for option in TRAIN_FLAGS.values())
+    train = sub.add_parser(
+        "train", help="train a plugin's variant", allow_abbrev=False,
+        epilog=f"The plugin's training options follow as --name value: those of {generic} it honours, and "
+               "its own; `genhub train PLUGIN --help` lists them. Any other flag is an error.")
     train.add_argument("plugin")
     train.add_argument("--variant", help="default: the plugin's first variant")
     train.add_argument("--data-dir", type=Path, help="dataset root (default: $GENHUB_DATA, else download)")
     train.add_argument("--out", type=Path, help="weights folder to write (default: runs/<plugin>/<variant>)")
     train.add_argument("--device", help="default: $GENHUB_DEVICE, else the best available")
-    train.add_argument("--epochs", type=int)
-    train.add_argument("--batch-size", type=int)
-    train.add_argument("--lr", type=float)
-    train.add_argument("--max-steps", type=int, help="stop after this many optimizer steps")
-    train.add_argument("--train-limit", type=int, help="train on the first N examples only")
     train.add_argument("--seed", type=seed_value, default=0, help=f"0 to {MAX_SEED} (default 0)")
     train.add_argument("--no-resume", action="store_true", help="ignore an existing checkpoint")
     train.set_defaults(run=_train)
 
     sample = sub.add_parser(
-        "sample", help="draw samples into a .png grid, .npy array or .wav file",
+        "sample", help="draw samples (or translate an input) into a .png grid, .npy array or .wav file",
+        allow_abbrev=False,
         epilog="Plugin options follow as --name value; `genhub sample PLUGIN --help` lists them.")
     sample.add_argument("plugin")
     sample.add_argument("--out", type=Path, required=True, help="output file: .png, .npy or .wav")
+    sample.add_argument("--input", type=Path,
+                        help="the image or audio file a translation plugin translates (generation plugins take none)")
     sample.add_argument("--variant")
     sample.add_argument("--seed", type=seed_value, default=0, help=f"0 to {MAX_SEED} (default 0)")
-    sample.add_argument("--count", type=int, default=None, help="default: 16 (1 for a .wav)")
+    sample.add_argument("--count", type=int, default=None,
+                        help="default: 16 (1 for a .wav); a translation makes one output per input")
     sample.add_argument("--device")
     sample.add_argument("--weights-dir", type=Path)
     sample.add_argument("--scale", type=int, default=None,
-                        help="enlarge a .png this many times, pixels kept sharp (default: to at least "
-                             f"{PNG_MIN_SIDE} px on its longer side)")
+                        help="enlarge a .png this many times, pixels kept sharp (default: generated images to at "
+                             f"least {PNG_MIN_SIDE} px on the longer side; a translation's output as it is)")
     sample.set_defaults(run=_sample)
-    if sample_plugin is not None:
-        _add_sample_options(sample.add_argument_group(f"options of {sample_plugin.name}"), sample_plugin)
+    if help_plugin is not None:
+        group = (sample if help_command == "sample" else train).add_argument_group(
+            f"{help_command} options of {help_plugin.name}")
+        _add_options(group, getattr(help_plugin, PLUGIN_OPTIONS[help_command]))
 
     push = sub.add_parser("push", help="upload a weights folder to the Hugging Face Hub and tag it")
     push.add_argument("plugin")
@@ -170,65 +204,55 @@ def _train(args: argparse.Namespace, extra: list[str], argv: list[str]) -> int:
     from genhub.plugin import TrainRequest
 
     plugin = _one_plugin(args.plugin)
+    values = _option_values(plugin, "train", extra)
+    generic = {name: values.pop(name) for name in list(values) if name in TRAIN_FLAGS}
     variant = plugin.spec(args.variant).variant
     out = args.out or Path("runs") / plugin.name / variant
     request = TrainRequest(
-        variant=variant, out_dir=out, data_dir=args.data_dir, device=str(pick_device(args.device)),
-        epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, max_steps=args.max_steps,
-        train_limit=args.train_limit, seed=args.seed, resume=not args.no_resume,
-        command="genhub " + shlex.join(argv))
+        variant=variant, out_dir=out, data_dir=args.data_dir, device=str(pick_device(args.device)), **generic,
+        seed=args.seed, resume=not args.no_resume, command="genhub " + shlex.join(argv), options=values)
     plugin.train(request)
     return 0
 
 
 def _sample(args: argparse.Namespace, extra: list[str], argv: list[str]) -> int:
-    import numpy as np
-    from PIL import Image
-
     from genhub.device import pick_device
-    from genhub.imaging.grid import grid_image
-    from genhub.plugin import SampleRequest
-    from genhub.weights import load_weights, resolve_weights
+    from genhub.plugin import SampleRequest, Samples
+    from genhub.sample_files import SUFFIXES, read_input, write_samples
+    from genhub.weights import from_pretrained
 
     plugin = _one_plugin(args.plugin)
-    options_parser = argparse.ArgumentParser(prog=f"genhub sample {plugin.name}", add_help=False)
-    options_parser.add_argument("--help-options", action="help", help="show this plugin's options")
-    _add_sample_options(options_parser, plugin)
-    options = vars(options_parser.parse_args(extra))
-    suffix = args.out.suffix.lower()
+    options = _option_values(plugin, "sample", extra)
+    if args.out.suffix.lower() not in SUFFIXES:
+        raise ValueError(f"--out must end in .png, .npy or .wav, got {args.out}")
+    translate = plugin.task == "translate"
+    if translate:
+        if args.input is None:
+            raise ValueError(f"{plugin.name} translates an {plugin.input_kind}: give it one with --input FILE")
+        if args.count not in (None, 1):
+            raise ValueError(f"{plugin.name} makes one output per input; leave --count out (got {args.count})")
+        args.count = 1
+    elif args.input is not None:
+        raise ValueError(f"{plugin.name} generates from a seed and takes no --input; leave --input out")
     if args.count is None:
-        args.count = 1 if suffix == ".wav" else 16
+        args.count = 1 if args.out.suffix.lower() == ".wav" else 16
     if args.count < 1 or args.count > 10_000:
         raise ValueError(f"--count must be between 1 and 10000, got {args.count}")
-    if suffix not in {".png", ".npy", ".wav"}:
-        raise ValueError(f"--out must end in .png, .npy or .wav, got {args.out}")
-    spec = plugin.spec(args.variant)
-    resolved = resolve_weights(plugin.name, spec, override_dir=args.weights_dir)
-    loaded = load_weights(plugin.name, spec, resolved, plugin.build_model, pick_device(args.device))
-    samples = plugin.sample(loaded.model, loaded.config, SampleRequest(args.count, args.seed, options))
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    data = samples.data.detach().float().cpu()
-    if suffix == ".npy":
-        np.save(args.out, data.numpy())
-    elif suffix == ".png":
-        if samples.kind != "image":
-            raise ValueError(f"{plugin.name} makes {samples.kind}, not images: use .npy or .wav")
-        grid = grid_image(data, nrow=max(1, int(round(len(data) ** 0.5))))
-        scale = args.scale or max(1, -(-PNG_MIN_SIDE // max(grid.size)))
-        if not 1 <= scale <= 64:
-            raise ValueError(f"--scale must be between 1 and 64, got {scale}")
-        grid.resize((grid.width * scale, grid.height * scale), Image.Resampling.NEAREST).save(args.out)
+    loaded = from_pretrained(plugin, args.variant, device=pick_device(args.device), weights_dir=args.weights_dir)
+    if translate:
+        rate = loaded.config.get("data", {}).get("sample_rate") if plugin.input_kind == "audio" else None
+        request = SampleRequest(1, args.seed, options, input=read_input(args.input, plugin.input_kind, rate),
+                                input_sample_rate=rate)
     else:
-        if samples.kind != "audio":
-            raise ValueError(f"{plugin.name} makes {samples.kind}, not audio: use .png or .npy")
-        import soundfile
-
-        if len(data) == 1:
-            soundfile.write(args.out, data[0].numpy(), samples.sample_rate)
-        else:  # one mono file per clip: out-0.wav, out-1.wav, ...
-            for i, clip in enumerate(data):
-                soundfile.write(args.out.with_name(f"{args.out.stem}-{i}.wav"), clip.numpy(), samples.sample_rate)
-    print(f"wrote {args.out}: {samples.kind} {tuple(data.shape)} from {plugin.name}/{spec.variant} ({resolved.origin})")
+        request = SampleRequest(args.count, args.seed, options)
+    samples = plugin.sample(loaded.model, loaded.config, request)
+    if not isinstance(samples, Samples):
+        raise RuntimeError(f"{plugin.name}'s sample must return Samples, got {type(samples).__name__}")
+    if len(samples.data) != request.count:
+        raise RuntimeError(f"{plugin.name}'s sample returned {len(samples.data)} samples, not {request.count}")
+    write_samples(samples, args.out, plugin.name, scale=args.scale, enlarge=not translate)
+    print(f"wrote {args.out}: {samples.kind} {tuple(samples.data.shape)} from {plugin.name}/{loaded.spec.variant} "
+          f"({loaded.origin})")
     return 0
 
 

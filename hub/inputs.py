@@ -2,20 +2,20 @@
 
 Gradio forwards API values largely as sent, so a handler cannot trust a slider to be a
 number in range. These raise ``gr.Error`` with a message naming the field, the value and
-what would be right; Gradio shows it in the UI and returns it to API clients.
+what would be right; Gradio shows it in the UI and returns it to API clients. `user_errors`
+does the same for the exceptions of gradio-free code whose messages are written for the user
+(`genhub.imaging.uploads.ImageInputError`, `genhub.audio.clips.AudioInputError`, ...).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import gradio as gr
-import torch
 
-from genhub.imaging.digits import digit_tensor
-from genhub.imaging.uploads import ImageInputError, open_image
 from genhub.validation import bound, shown
 
 
@@ -49,23 +49,17 @@ def choice(name: str, value: Any, allowed: Sequence[str]) -> str:
     return value
 
 
-def drawn_digit(value: Any) -> torch.Tensor:
-    """A Sketchpad value (dict with a composite) -> (1, 28, 28) MNIST-style digit."""
-    composite = value.get("composite") if isinstance(value, dict) else value
-    if composite is None:
-        raise gr.Error("draw a digit on the sketchpad first")
-    try:
-        image = open_image(composite) if isinstance(composite, str) else composite
-        return digit_tensor(image)
-    except ImageInputError as err:
-        raise gr.Error(str(err)) from err
+@contextmanager
+def user_errors(*kinds: type[Exception]) -> Iterator[None]:
+    """Re-raise any of ``kinds`` raised inside the block as ``gr.Error`` with the same message::
 
+        with inputs.user_errors(ImageInputError):
+            image = open_image(path)
 
-def uploaded_digit(path: Any) -> torch.Tensor:
-    """An uploaded file path -> (1, 28, 28) MNIST-style digit."""
-    if not path:
-        raise gr.Error("upload an image of a digit first (PNG or JPEG)")
+    Only for exceptions whose messages are meant for the user; anything else passes through."""
+    if not kinds:
+        raise TypeError("user_errors needs at least one exception class")
     try:
-        return digit_tensor(open_image(path))
-    except ImageInputError as err:
+        yield
+    except kinds as err:
         raise gr.Error(str(err)) from err

@@ -15,7 +15,7 @@ import torch
 
 from genhub.plugin import Plugin
 from genhub.registry import PluginRecord
-from genhub.weights import LoadedWeights, WeightsError, load_weights, resolve_weights
+from genhub.weights import LoadedWeights, WeightsError, from_pretrained
 
 
 @dataclass(frozen=True)
@@ -69,8 +69,8 @@ class ModelStore:
         with lock:
             if key not in self._loaded:
                 try:
-                    resolved = resolve_weights(name, spec, override_dir=self.weights_dir)
-                    self._loaded[key] = load_weights(name, spec, resolved, plugin.build_model, self.device)
+                    self._loaded[key] = from_pretrained(plugin, spec.variant, device=self.device,
+                                                        weights_dir=self.weights_dir)
                     self._errors.pop(key, None)
                 except WeightsError as err:
                     self._errors[key] = str(err)

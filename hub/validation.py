@@ -20,11 +20,10 @@ from typing import Any
 import gradio as gr
 
 from genhub.imaging.uploads import ImageInputError, check_image_header
+from genhub.options import bound, shown
 
 _IMAGE_COMPONENTS = (gr.Image, gr.ImageEditor)
 _FILE_COMPONENTS = (gr.File, gr.Audio, gr.Video, *_IMAGE_COMPONENTS)
-MAX_SHOWN = 60
-"""Characters of a bad value quoted back in a message."""
 
 
 def field_name(component: gr.components.Component) -> str:
@@ -33,17 +32,6 @@ def field_name(component: gr.components.Component) -> str:
     if isinstance(label, str) and label.strip():
         return label.strip()
     return getattr(component, "elem_id", None) or type(component).__name__.lower()
-
-
-def shown(value: Any) -> str:
-    """A short ``repr`` of a value for a message (long values are cut)."""
-    text = repr(value)
-    return text if len(text) <= MAX_SHOWN else text[:MAX_SHOWN] + "…"
-
-
-def bound(number: float) -> str:
-    """A range end as people write it: ``2147483647``, not ``2.14748e+09``; ``0.05``."""
-    return str(int(number)) if float(number).is_integer() else f"{number:g}"
 
 
 def _bounds(component: Any) -> tuple[float | None, float | None]:

@@ -7,6 +7,10 @@ Resolution order for plugin ``p``, variant ``v`` (first hit wins):
 2. ``weights/<p>/<v>/`` in this repository: the released weights, hash-checked.
 3. The Hugging Face Hub: ``hf_hub_download`` of exactly ``config.json`` and the safetensors
    file at the pinned revision (honours ``HF_HUB_OFFLINE`` and ``HF_HOME``), hash-checked.
+
+`from_pretrained` is the one call that does all of it (resolve, verify, build, load, eval mode);
+`resolve_weights` and `load_weights` are its two halves. Writing a weights folder is the release
+step's job (`genhub.training.release`).
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 from torch import nn
 
-from genhub.plugin import CONFIG_FILENAME, WeightsSpec
+from genhub.plugin import CONFIG_FILENAME, Plugin, WeightsSpec
 
 REPO_WEIGHTS_DIR = Path(__file__).resolve().parent.parent / "weights"
 WEIGHTS_ENV = "GENHUB_WEIGHTS"
@@ -49,15 +53,24 @@ class ResolvedWeights:
 
 @dataclass
 class LoadedWeights:
-    """A built model with its weights, on its device, in eval mode."""
+    """A built model with its weights, on its device, in eval mode, no gradients.
+
+    ``config`` is the whole ``config.json`` (plugin, variant, model, data, training, metrics);
+    ``model.config`` (`genhub.config.Configurable`) is its constructor arguments alone.
+    """
 
     model: nn.Module
     config: dict[str, Any]
     spec: WeightsSpec
     device: torch.device
     origin: str
+    """Where the files came from: a folder path, or ``hf://owner/name@revision``."""
     sha256: str
+    """Hex SHA-256 of the safetensors file (equal to ``spec.sha256`` for released weights)."""
     load_seconds: float
+    """Wall time of hashing, reading, building and loading, in seconds."""
+    weights_file: Path
+    """The safetensors file that was loaded (in a folder or the Hugging Face cache)."""
 
 
 def sha256_of(path: Path) -> str:
@@ -185,13 +198,81 @@ def load_weights(
                            f"{resolved.config_file}: {detail}") from err
     model.requires_grad_(False).eval().to(device)
     return LoadedWeights(model, config, spec, device, resolved.origin, digest,
-                         time.perf_counter() - start)
+                         time.perf_counter() - start, resolved.weights_file)
+
+
+@dataclass(frozen=True)
+class Family:
+    """Released variants of one architecture that is not a plugin (the judge classifiers):
+    exactly what `from_pretrained` needs of a `Plugin`."""
+
+    name: str
+    """The folder under ``weights/`` (``weights/<name>/<variant>/``)."""
+    variants: tuple[WeightsSpec, ...]
+    build_model: Callable[[Mapping[str, Any]], nn.Module]
+    """``config["model"]`` -> untrained module."""
+
+    def spec(self, variant: str | None = None) -> WeightsSpec:
+        """The spec of ``variant`` (None: the first). Unknown names raise KeyError."""
+        for spec in self.variants:
+            if spec.variant == (variant or self.variants[0].variant):
+                return spec
+        raise KeyError(f"{self.name!r} has no variant {variant!r}; known: "
+                       f"{', '.join(s.variant for s in self.variants)}")
+
+
+def from_pretrained(
+    plugin: str | Plugin | Family,
+    variant: str | None = None,
+    *,
+    device: str | torch.device = "cpu",
+    weights_dir: Path | None = None,
+) -> LoadedWeights:
+    """Resolve, verify, build and strictly load one variant: the one way genhub loads weights.
+
+    Args:
+        plugin: a plugin (or judge `Family`), or a plugin's name, looked up among the built-in
+            and installed plugins.
+        variant: the variant's name; None is the default (first) variant.
+        device: where the model goes (``"cpu"``, ``"cuda"``, ``torch.device``…).
+        weights_dir: your own weights, ``<weights_dir>/<plugin>/<variant>/``, looked at first and
+            not hash-checked (default ``$GENHUB_WEIGHTS``); then ``weights/`` of this repository,
+            then the Hugging Face Hub at the pinned revision, both checked against the spec's sha256.
+
+    Returns the model in eval mode without gradients, with its config.json and provenance.
+    Raises WeightsError, saying what is wrong and how to fix it, for an unknown plugin or
+    variant and for missing, corrupt, truncated or mismatched weights.
+    """
+    if isinstance(plugin, str):
+        plugin = _plugin_named(plugin)
+    try:
+        spec = plugin.spec(variant)
+    except KeyError as err:
+        raise WeightsError(str(err.args[0])) from err
+    resolved = resolve_weights(plugin.name, spec, override_dir=weights_dir)
+    return load_weights(plugin.name, spec, resolved, plugin.build_model, torch.device(device))
+
+
+def _plugin_named(name: str) -> Plugin:
+    from genhub.registry import discover  # the registry imports plugins: only when asked by name
+
+    try:
+        records = discover(name, autoload=False)
+    except ValueError as err:  # a name that exists nowhere
+        raise WeightsError(f"cannot load weights: {err}") from err
+    record = next((r for r in records if r.name == name), None)
+    if record is None or record.plugin is None:
+        error = record.error if record else "its name is taken by another plugin"
+        raise WeightsError(f"cannot load weights of plugin {name!r}: it did not load: {error}")
+    return record.plugin
 
 
 def save_weights(folder: Path, model: nn.Module, config: Mapping[str, Any]) -> str:
     """Write ``model.safetensors`` and ``config.json`` into ``folder``; return the file's sha256.
 
     ``config["model"]`` must rebuild ``model``'s architecture; tensors are saved contiguous on CPU.
+    Built-in training calls `genhub.training.release.release`, which checks the config schema,
+    calls this and writes the model card.
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)

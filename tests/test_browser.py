@@ -1,6 +1,8 @@
 """The served page in a real browser (headless Chromium): the VAE tab draws its map, a click
-on the map moves the sliders and decodes a new digit; the CGAN tab draws on opening and writes
-a typed number; the PixelCNN tab completes digits; the Plugins tab lists the plugin."""
+on the map moves the sliders and decodes a new digit, the hub's variant selector switches to
+the plane of the 32-D variant; the CGAN tab draws on opening, writes a typed number and keeps
+the chosen class across variants; the PixelCNN tab completes digits; the Plugins tab lists the
+plugin."""
 
 from __future__ import annotations
 
@@ -62,6 +64,25 @@ def test_dragging_a_slider_decodes_at_once(page):
                            timeout=15_000)
 
 
+def choose(page, dropdown: str, option: str) -> None:
+    """Open the Gradio dropdown ``#dropdown`` and click the choice shown as ``option``."""
+    page.locator(f"#{dropdown} input").first.click()
+    page.get_by_role("option", name=option).first.click()
+
+
+def test_the_hub_variant_selector_switches_the_vae_to_its_plane(page):
+    digit = page.locator("#vae-digit img").first
+    before = digit.get_attribute("src")
+    choose(page, "vae-variant", "mnist-32d — 32-D latent, convolutional encoder/decoder (quality)")
+    page.get_by_label("anchor a (test #)").wait_for(state="visible", timeout=15_000)
+    page.wait_for_function("(before) => document.querySelector('#vae-digit img').src !== before", arg=before,
+                           timeout=15_000)
+    page.wait_for_function("() => document.querySelector('#vae-u input[type=number]').value === '0.5'",
+                           timeout=15_000)  # the centre of the plane's frame [-1, 2]
+    choose(page, "vae-variant", "mnist-2d — 2-D latent, MLP encoder/decoder (the latent map)")
+    page.get_by_label("anchor a (test #)").wait_for(state="hidden", timeout=15_000)
+
+
 def test_opening_the_cgan_tab_draws_a_grid_and_writes_a_typed_number(page):
     page.get_by_role("tab", name="CGAN digit picker").click()
     page.locator("#cgan-grid img").first.wait_for(state="visible", timeout=30_000)
@@ -74,6 +95,16 @@ def test_opening_the_cgan_tab_draws_a_grid_and_writes_a_typed_number(page):
     size = page.evaluate("() => { const i = document.querySelector('#cgan-number img'); "
                          "return [i.naturalWidth, i.naturalHeight]; }")
     assert size[0] == 4 * size[1], "four digits side by side"
+
+
+def test_switching_the_cgan_variant_keeps_the_chosen_class(page):
+    page.get_by_role("tab", name="Pick", exact=True).click()
+    choose(page, "cgan-class", "3")
+    choose(page, "cgan-variant", "fashion-mnist — Fashion-MNIST, hinge loss + spectral norm, EMA generator")
+    shown = "() => document.querySelector('#cgan-class input').value === 'Dress'"
+    page.wait_for_function(shown, timeout=15_000)  # class 3 of Fashion-MNIST
+    choose(page, "cgan-variant", "mnist — MNIST digits, hinge loss + spectral norm + class head, EMA generator")
+    page.wait_for_function("() => document.querySelector('#cgan-class input').value === '3'", timeout=15_000)
 
 
 def test_the_pixelcnn_tab_streams_completions_and_ranks_them(page):

@@ -20,27 +20,29 @@ from genhub.plugins.cgan.train import train_gan
 from genhub.plugins.cgan.variants import RECIPES
 from genhub.training.evaluation.classifier import judge, load_judge
 from genhub.training.gan_objectives import OBJECTIVES, gradient_penalty
-from genhub.weights import load_weights, resolve_weights
+from genhub.weights import from_pretrained
 
 
 @pytest.fixture(scope="module")
 def mnist_gan() -> ConditionalGAN:
-    spec = PLUGIN.spec("mnist")
-    return load_weights("cgan", spec, resolve_weights("cgan", spec), PLUGIN.build_model, torch.device("cpu")).model
+    return from_pretrained(PLUGIN, "mnist").model
 
 
 @pytest.mark.parametrize("objective", list(OBJECTIVES))
 def test_every_objective_trains_a_few_steps_on_real_mnist(objective, data_dir, tmp_path):
     recipe = dataclasses.replace(RECIPES["mnist"], objective=objective, model={
         "z_dim": 16, "embed_dim": 8, "g_channels": 8, "d_channels": 8})
-    state = train_gan(recipe, tmp_path, data_dir=data_dir, steps=4, batch_size=16, train_limit=512, save_every=2)
+    model, result = train_gan(recipe, tmp_path, data_dir=data_dir, steps=4, batch_size=16, train_limit=512,
+                              save_every=2)
     record = json.loads((tmp_path / "log.jsonl").read_text().splitlines()[-1])
     assert record["step"] == 4 and math.isfinite(record["loss_d"]) and math.isfinite(record["loss_g"])
-    assert all(torch.isfinite(p).all() for p in state.parameters())
+    assert all(torch.isfinite(p).all() for p in model.parameters())
     if objective == "wgan":
-        assert max(p.abs().max() for p in state.model.discriminator.parameters()) <= 0.01 + 1e-7
+        assert max(p.abs().max() for p in model.discriminator.parameters()) <= 0.01 + 1e-7
+    if objective == "wgan-gp":
+        assert math.isfinite(record["gradient_penalty"])
     assert (tmp_path / "checkpoint" / "optimizer-discriminator.safetensors").is_file()
-    resumed = train_gan(recipe, tmp_path, data_dir=data_dir, steps=6, batch_size=16, train_limit=512)
+    _, resumed = train_gan(recipe, tmp_path, data_dir=data_dir, steps=6, batch_size=16, train_limit=512)
     assert resumed.steps == 6
 
 

@@ -7,10 +7,10 @@ import pytest
 import torch
 from PIL import Image
 
-from genhub.imaging.digits import center_digit, digit_tensor, ink_map
 from genhub.imaging.grid import grid_image
 from genhub.imaging.uploads import ImageInputError, open_image
 from genhub.training.data import load_idx_dataset
+from genhub.training.digits import center_digit, digit_tensor, ink_map
 
 
 def test_a_real_mnist_digit_survives_reframing(data_dir):

@@ -8,6 +8,7 @@ import torch
 
 from genhub import inputs
 from genhub.device import pick_device
+from genhub.imaging.uploads import ImageInputError
 
 
 @pytest.mark.parametrize("value", [float("nan"), float("inf"), "abc", None, "", True, 11, -10.5])
@@ -23,6 +24,16 @@ def test_numbers_and_whole_numbers_pass_through():
         inputs.integer("n", 4.5, 0, 9)
     with pytest.raises(gr.Error, match="variant must be one of a, b; got 'c'"):
         inputs.choice("variant", "c", ["a", "b"])
+
+
+def test_user_errors_reach_the_user_as_gradio_errors_and_other_errors_pass_through():
+    with pytest.raises(gr.Error) as caught:
+        with inputs.user_errors(ImageInputError):
+            raise ImageInputError("the image is empty")
+    assert caught.value.message == "the image is empty"
+    with pytest.raises(KeyError):
+        with inputs.user_errors(ImageInputError):
+            raise KeyError("a bug, not a message for the user")
 
 
 def test_the_best_device_here_is_the_cpu_unless_overridden(monkeypatch):

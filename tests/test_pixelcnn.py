@@ -105,10 +105,16 @@ def test_a_short_training_run_on_real_mnist_lowers_the_nll(data_dir, tmp_path):
                                         train_limit=1280, command="genhub train pixelcnn --max-steps 40"))
     finally:
         variants.RECIPES["binarized"] = recipe
+    from genhub.training.curves import read_log
     from genhub.weights import read_config
 
-    after = read_config(out / "config.json")["metrics"]["test_nll_nats_first_2000"]
+    config = read_config(out / "config.json")
+    after = config["metrics"]["test_nll_nats_first_2000"]
     assert after < before - 150, f"NLL {before:.1f} -> {after:.1f} nats"
+    assert config["training"]["validation_examples"] == 128 and config["training"]["train_examples"] == 1152, \
+        "a tenth of the 1,280 limited training digits is held out for validation"
+    validation = [r for r in read_log(out / "log.jsonl") if r["split"] == "validation"]
+    assert len(validation) == 1 and validation[0]["nll_nats"] < before, "one epoch, one validation score"
     assert (out / "model.safetensors").is_file() and (out / "samples.png").is_file()
 
 

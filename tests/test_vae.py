@@ -33,10 +33,9 @@ def test_shapes_and_the_negative_elbo_of_an_untrained_model(architecture):
 
 def test_importance_weighting_tightens_the_bound_on_real_digits(data_dir):
     from genhub.plugins.vae import PLUGIN
-    from genhub.weights import load_weights, resolve_weights
+    from genhub.weights import from_pretrained
 
-    spec = PLUGIN.spec("mnist-2d")
-    model = load_weights("vae", spec, resolve_weights("vae", spec), PLUGIN.build_model, torch.device("cpu")).model
+    model = from_pretrained(PLUGIN, "mnist-2d").model
     images, _ = load_idx_dataset("mnist", "test", data_dir, limit=200)
     x = binarize_fixed(images)
     torch.manual_seed(0)

@@ -1,5 +1,6 @@
 """The WaveNet: causal, fast generation equals naive, μ-law round trips, training on real FSDD
-lowers the loss, and the tab handles odd audio and values without crashing."""
+lowers the loss and is monitored on clips held out of the training takes, and the tab handles
+odd audio and values without crashing."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import soundfile
 import torch
 
 from genhub.audio.clips import AudioInputError, load_clip
+from genhub.plugin import TrainRequest
 from genhub.plugins.wavenet.audio import decode, encode
 from genhub.plugins.wavenet.generation import draw_uniforms, generate_fast, generate_naive
 from genhub.plugins.wavenet.model import WaveNet
@@ -103,6 +105,21 @@ def test_a_short_training_run_on_real_fsdd_lowers_the_loss(data_dir):
         optimizer.step()
         losses.append(loss.item())
     assert losses[-1] < losses[0] - 0.25, losses  # 5.59 -> 5.17 nats per sample here
+
+
+def test_training_scores_held_out_training_clips_each_epoch_and_the_test_clips_once(data_dir, tmp_path):
+    from genhub.plugins.wavenet import PLUGIN
+    from genhub.training.curves import read_log
+    from genhub.weights import read_config
+
+    out = PLUGIN.train(TrainRequest(variant="fsdd", out_dir=tmp_path, data_dir=data_dir, epochs=2, batch_size=9,
+                                    train_limit=20, model=PLUGIN.tiny_config["model"], command="genhub train wavenet"))
+    config = read_config(out / "config.json")
+    assert config["training"]["validation_examples"] == 2 and config["training"]["train_clips"] == 18, \
+        "a tenth of the 20 limited training clips is held out"
+    log = read_log(out / "log.jsonl")
+    assert [r["epoch"] for r in log if r["split"] == "validation"] == [1, 2]
+    assert not [r for r in log if r["split"] == "test"] and 0 < config["metrics"]["test_bits_per_sample"] < 8.5
 
 
 def _wav(path, data, rate):

@@ -1,5 +1,6 @@
-"""Weights resolution (repo folder, your folder, the Hugging Face cache, the Hub) and the
-errors for weights that are missing, corrupt, truncated or of the wrong shape."""
+"""Weights resolution (repo folder, your folder, the Hugging Face cache, the Hub), the one loader
+call `from_pretrained`, models that own their config, and the errors for weights that are
+missing, corrupt, truncated or of the wrong shape."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import pytest
 import torch
 
 from genhub.plugins.vae import PLUGIN as VAE
-from genhub.weights import REPO_WEIGHTS_DIR, WeightsError, load_weights, resolve_weights
+from genhub.weights import REPO_WEIGHTS_DIR, WeightsError, from_pretrained, load_weights, resolve_weights
 from tests.conftest import REPO, THIRD_PARTY
 from tests.local_hub import LocalHub
 
@@ -24,13 +25,10 @@ CPU = torch.device("cpu")
 RESOLVE_TINY = """
 import json
 from genhub_tiny import PLUGIN
-from genhub.weights import WeightsError, load_weights, resolve_weights
-import torch
-spec = PLUGIN.spec()
+from genhub.weights import WeightsError, from_pretrained
 try:
-    resolved = resolve_weights("tiny", spec)
-    loaded = load_weights("tiny", spec, resolved, PLUGIN.build_model, torch.device("cpu"))
-    print(json.dumps({"origin": resolved.origin, "sha256": loaded.sha256, "file": str(resolved.weights_file)}))
+    loaded = from_pretrained(PLUGIN)
+    print(json.dumps({"origin": loaded.origin, "sha256": loaded.sha256, "file": str(loaded.weights_file)}))
 except WeightsError as err:
     print(json.dumps({"error": str(err)}))
 """
@@ -64,7 +62,8 @@ def test_your_weights_folder_comes_first_and_is_not_hash_checked(tmp_path):
     save_weights(folder, model, json.loads((folder / "config.json").read_text()))  # untrained: another hash
     resolved = resolve_weights("vae", SPEC_2D, override_dir=tmp_path)
     assert resolved.origin == str(folder) and not resolved.pinned
-    assert load_weights("vae", SPEC_2D, resolved, VAE.build_model, CPU).sha256 != SPEC_2D.sha256
+    loaded = from_pretrained(VAE, "mnist-2d", weights_dir=tmp_path)
+    assert loaded.origin == str(folder) and loaded.sha256 != SPEC_2D.sha256
 
 
 def tiny_fixture() -> tuple[str, str]:
@@ -125,9 +124,8 @@ def test_corrupt_released_weights_fail_the_hash_check(tmp_path):
 def test_truncated_or_garbled_weights_give_a_clear_error(tmp_path, damage, fragment):
     folder = copy_variant(tmp_path)
     (folder / "model.safetensors").write_bytes(damage((folder / "model.safetensors").read_bytes()))
-    resolved = resolve_weights("vae", SPEC_2D, override_dir=tmp_path)
     with pytest.raises(WeightsError, match=fragment):
-        load_weights("vae", SPEC_2D, resolved, VAE.build_model, CPU)
+        from_pretrained(VAE, "mnist-2d", weights_dir=tmp_path)
 
 
 def test_weights_of_the_wrong_shape_name_the_mismatch(tmp_path):
@@ -135,21 +133,81 @@ def test_weights_of_the_wrong_shape_name_the_mismatch(tmp_path):
     config = json.loads((folder / "config.json").read_text())
     config["model"]["hidden_dims"] = [256, 256]
     (folder / "config.json").write_text(json.dumps(config))
-    resolved = resolve_weights("vae", SPEC_2D, override_dir=tmp_path)
     with pytest.raises(WeightsError, match="does not fit the architecture.*size mismatch"):
-        load_weights("vae", SPEC_2D, resolved, VAE.build_model, CPU)
+        from_pretrained(VAE, "mnist-2d", weights_dir=tmp_path)
 
 
 def test_a_missing_weights_file_beside_its_config_is_named(tmp_path):
     folder = copy_variant(tmp_path)
     (folder / "model.safetensors").unlink()
     with pytest.raises(WeightsError, match=r"model.safetensors is missing .*genhub train vae --variant mnist-2d"):
-        resolve_weights("vae", SPEC_2D, override_dir=tmp_path)
+        from_pretrained(VAE, "mnist-2d", weights_dir=tmp_path)
 
 
 def test_unreadable_config_is_reported(tmp_path):
     folder = copy_variant(tmp_path)
     (folder / "config.json").write_text("{not json")
-    resolved = resolve_weights("vae", SPEC_2D, override_dir=tmp_path)
     with pytest.raises(WeightsError, match="not readable JSON"):
-        load_weights("vae", SPEC_2D, resolved, VAE.build_model, CPU)
+        from_pretrained(VAE, "mnist-2d", weights_dir=tmp_path)
+
+
+def test_from_pretrained_takes_a_plugin_or_its_name_and_returns_an_eval_model_without_gradients():
+    by_name = from_pretrained("vae", "mnist-32d")
+    by_plugin = from_pretrained(VAE, "mnist-32d", device=CPU)
+    assert by_name.spec == by_plugin.spec == VAE.spec("mnist-32d") and by_name.sha256 == VAE.spec("mnist-32d").sha256
+    assert by_name.origin == str(REPO_WEIGHTS_DIR / "vae" / "mnist-32d") and by_name.device == CPU
+    assert not by_name.model.training and not any(p.requires_grad for p in by_name.model.parameters())
+    assert from_pretrained(VAE).spec.variant == VAE.default_variant
+
+
+def test_from_pretrained_names_what_is_unknown():
+    with pytest.raises(WeightsError, match="no variant 'mnist-3d'; known: mnist-2d, mnist-32d"):
+        from_pretrained(VAE, "mnist-3d")
+    with pytest.raises(WeightsError, match="unknown plugin.*nosuch"):
+        from_pretrained("nosuch")
+
+
+def released_models() -> list:
+    """Every released variant: built-in plugins and the judges."""
+    from genhub.registry import discover
+    from genhub.training.evaluation.classifier import IMAGE_JUDGES
+    from genhub.training.evaluation.speech import SPEECH_JUDGES
+
+    families = [r.plugin for r in discover(autoload=False) if r.plugin] + [IMAGE_JUDGES, SPEECH_JUDGES]
+    return [pytest.param(f, s.variant, id=f"{f.name}/{s.variant}") for f in families for s in f.variants]
+
+
+@pytest.mark.parametrize("family,variant", released_models())
+def test_released_models_own_their_config_and_it_rebuilds_them(family, variant):
+    loaded = from_pretrained(family, variant)
+    model_config = loaded.model.config
+    assert json.loads(json.dumps(model_config)) == model_config, "model.config is plain JSON"
+    released = loaded.config["model"]
+    assert {k: model_config[k] for k in released} == released, "older configs list some arguments; defaults fill in"
+    rebuilt = type(loaded.model)(**model_config)
+    rebuilt.load_state_dict(loaded.model.state_dict(), strict=True)
+    assert rebuilt.config == model_config
+
+
+def test_configurable_records_arguments_as_json_and_refuses_what_json_cannot_hold():
+    from torch import nn
+
+    from genhub.config import Configurable
+
+    class Net(Configurable, nn.Module):
+        def __init__(self, width: int = 4, dims: tuple[int, ...] = (1, 2), act: object = "relu") -> None:
+            super().__init__()
+            self.linear = nn.Linear(width, width)
+
+    class Wider(Net):
+        def __init__(self, extra: int = 1) -> None:
+            super().__init__(width=8)
+
+    assert Net(6).config == {"width": 6, "dims": [1, 2], "act": "relu"}
+    assert Wider(3).config == {"extra": 3}, "the outermost constructor's arguments are recorded"
+    with pytest.raises(TypeError, match=r"Net\(act=…\).*cannot be stored in config.json"):
+        Net(act=torch.device("cpu"))
+    with pytest.raises(TypeError, match="named arguments only"):
+        class Loose(Configurable, nn.Module):
+            def __init__(self, **kwargs) -> None:
+                super().__init__()

@@ -21,7 +21,7 @@ def read_log(path: Path) -> list[dict[str, Any]]:
 def plot_loss_curve(log: list[dict[str, Any]], out: Path, title: str) -> None:
     """Plot every numeric metric of the log against the optimizer step into ``out`` (PNG).
 
-    Records with ``"split": "train"`` are drawn as lines, ``"split": "test"`` as markers.
+    Records with ``"split": "train"`` are drawn as lines, ``"validation"`` and ``"test"`` as markers.
     """
     import matplotlib
 
@@ -32,7 +32,7 @@ def plot_loss_curve(log: list[dict[str, Any]], out: Path, title: str) -> None:
                    if isinstance(v, (int, float)) and k not in {"step", "epoch", "seconds"}})
     fig, axes = plt.subplots(1, max(1, len(keys)), figsize=(4 * max(1, len(keys)), 3.2), squeeze=False)
     for ax, key in zip(axes[0], keys):
-        for split, style in (("train", "-"), ("test", "o-")):
+        for split, style in (("train", "-"), ("validation", "s-"), ("test", "o-")):
             points = [(r["step"], r[key]) for r in log if r.get("split") == split and key in r]
             if points:
                 xs, ys = zip(*points)

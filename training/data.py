@@ -79,6 +79,23 @@ def _find_idx_files(spec: IdxDataset, split: str, root: Path | None) -> tuple[Pa
     return None
 
 
+VALIDATION_SEED = 20_240_601
+"""Fixes which training examples are held out for validation, for every run and every plugin."""
+
+
+def carve_validation(*tensors: torch.Tensor, size: int) -> tuple[list[torch.Tensor], list[torch.Tensor]]:
+    """Split tensors with a common first dimension into (training part, validation part):
+    ``size`` examples chosen by a fixed seeded permutation are held out, the rest train.
+    The same data always gives the same split, so recipes are chosen on data never trained on
+    and the test set is scored once, at the end."""
+    n = len(tensors[0])
+    if not 0 < size < n:
+        raise ValueError(f"validation size must be between 1 and {n - 1}, got {size}")
+    order = torch.randperm(n, generator=torch.Generator().manual_seed(VALIDATION_SEED))
+    held, kept = order[:size].sort().values, order[size:].sort().values
+    return [t[kept] for t in tensors], [t[held] for t in tensors]
+
+
 @functools.lru_cache(maxsize=8)
 def example_digits(name: str, limit: int) -> tuple[torch.Tensor, torch.Tensor]:
     """The first ``limit`` test images of ``name`` as (N, 1, 28, 28) float in [0, 1] and labels

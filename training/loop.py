@@ -2,7 +2,9 @@
 
 Each epoch visits the training tensors in a permutation seeded by ``(seed, epoch)``; under
 torchrun each process takes every ``world_size``-th example of it, so results do not depend
-on where an interrupted run resumed. A checkpoint is written after every epoch.
+on where an interrupted run resumed. A checkpoint is written after every epoch. Training is
+monitored on a validation split carved from the training data
+(`genhub.training.data.carve_validation`); the test set is scored once, by the caller, at the end.
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ from genhub.training.distributed import all_reduce_mean, setup_distributed, tear
 LossFn = Callable[[nn.Module, Sequence[torch.Tensor], int], dict[str, torch.Tensor]]
 """``(model, batch, step) -> {"loss": scalar to minimise, other scalars to log...}``."""
 EvalFn = Callable[[nn.Module], dict[str, float]]
-"""``(unwrapped model in eval mode, under no_grad) -> test metrics``; run on the main process."""
+"""``(unwrapped model in eval mode, under no_grad) -> validation metrics``, on examples held out of
+the training data (never the test set); run on the main process after every epoch."""
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,9 @@ def fit(model: nn.Module, data: Sequence[torch.Tensor], loss_fn: LossFn, config:
 
     Writes ``out_dir/checkpoint/`` after each epoch, ``out_dir/log.jsonl`` and
     ``out_dir/loss_curve.png``. With ``resume`` and an existing checkpoint, continues from it.
+    ``evaluate``, given, scores held-out validation data after each epoch: logged as
+    ``{"split": "validation", ...}`` and printed as ``validation_<metric>``. ``data`` must not
+    contain those examples, and nothing here touches the test set.
     """
     out_dir = Path(out_dir)
     place, device = setup_distributed(device)
@@ -135,9 +141,9 @@ def fit(model: nn.Module, data: Sequence[torch.Tensor], loss_fn: LossFn, config:
             if evaluate is not None:
                 model.eval()
                 with torch.no_grad():
-                    test = evaluate(model)
-                append_log(log_path, {"split": "test", "step": step, "epoch": epoch, **test})
-                record.update({f"test_{k}": v for k, v in test.items()})
+                    validation = evaluate(model)
+                append_log(log_path, {"split": "validation", "step": step, "epoch": epoch, **validation})
+                record.update({f"validation_{k}": v for k, v in validation.items()})
             save_checkpoint(ckpt_dir, model, optimizer, {"epoch": epoch, "step": step, "seconds": seconds})
             if epoch % 10 == 0 or epoch == config.epochs or step >= total_steps:
                 plot_loss_curve(read_log(log_path), out_dir / "loss_curve.png", title)

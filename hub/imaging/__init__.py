@@ -1,1 +1,1 @@
-"""Image helpers shared by the image plugins: grids, safe reading of uploads, digit framing."""
+"""Image helpers shared by the image plugins: grids and safe reading of uploads."""

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from genhub.plugin import Plugin, SampleOption, WeightsSpec, lazy
+from genhub.plugin import Option, Plugin, WeightsSpec, lazy, train_flags
 from genhub.plugins.cgan.model import ConditionalGAN
 from genhub.plugins.cgan.sample import sample
 from genhub.plugins.cgan.variants import RECIPES
+from genhub.training.gan_objectives import OBJECTIVES
 
 PLUGIN = Plugin(
     name="cgan",
@@ -30,6 +31,16 @@ PLUGIN = Plugin(
     build_tab=lazy("genhub.plugins.cgan.ui:build_tab"),
     order=20,
     sample_options=(
-        SampleOption("label", int, -1, "class to draw, 0-9; -1 cycles through all ten"),
+        Option("label", int, -1, "class to draw, 0-9; -1 cycles through all ten", minimum=-1, maximum=9),
     ),
+    train_options=(
+        *train_flags("epochs", "batch_size", "lr", "max_steps", "train_limit"),
+        Option("objective", str, "hinge", "GAN objective (genhub.training.gan_objectives); the released "
+               "variants use hinge", choices=tuple(OBJECTIVES)),
+        Option("g_channels", int, RECIPES["mnist"].model["g_channels"], "generator width (channels at 14×14)",
+               minimum=1, maximum=512),
+        Option("d_channels", int, RECIPES["mnist"].model["d_channels"], "discriminator width (channels at 14×14)",
+               minimum=1, maximum=512),
+    ),
+    tiny_config={"model": {"z_dim": 4, "classes": 10, "embed_dim": 4, "g_channels": 4, "d_channels": 4}},
 )

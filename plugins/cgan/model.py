@@ -13,6 +13,8 @@ import torch
 from torch import nn
 from torch.nn.utils.parametrizations import spectral_norm
 
+from genhub.config import Configurable
+
 
 def to_unit(x: torch.Tensor) -> torch.Tensor:
     """Generator output in [-1, 1] -> pixels in [0, 1]."""
@@ -47,9 +49,12 @@ class Generator(nn.Module):
 
 
 class Discriminator(nn.Module):
-    def __init__(self, classes: int = 10, channels: int = 32, spectral: bool = False) -> None:
+    def __init__(self, classes: int = 10, channels: int = 32, spectral: bool = False,
+                 aux_classifier: bool = False) -> None:
         """``channels``: width c of the 14×14 stage (then 2c at 7×7, 4c at 4×4);
-        ``spectral``: spectral-normalize every weight (SNGAN)."""
+        ``spectral``: spectral-normalize every weight (SNGAN);
+        ``aux_classifier``: also predict the class from the same features (AC-GAN's head),
+        a training signal that sharpens class identity; the realness logit does not use it."""
         super().__init__()
         c = channels
         norm = spectral_norm if spectral else (lambda m: m)
@@ -62,22 +67,28 @@ class Discriminator(nn.Module):
         features = 4 * c * 16
         self.linear = norm(nn.Linear(features, 1))
         self.embed = norm(nn.Embedding(classes, features))
+        self.classify = norm(nn.Linear(features, classes)) if aux_classifier else None
 
     def forward(self, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         """x (N, 1, 28, 28) in [-1, 1], y (N,) -> one realness logit per image (N,)."""
+        return self.realness_and_classes(x, y)[0]
+
+    def realness_and_classes(self, x: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """As `forward`, plus the auxiliary class logits (N, classes), None without the head."""
         h = self.body(x)
-        return self.linear(h).squeeze(1) + (self.embed(y) * h).sum(1)
+        logit = self.linear(h).squeeze(1) + (self.embed(y) * h).sum(1)
+        return logit, (self.classify(h) if self.classify is not None else None)
 
 
-class ConditionalGAN(nn.Module):
+class ConditionalGAN(Configurable, nn.Module):
     """What the weights file holds: the generator (its EMA weights) and the discriminator,
     which ranks samples for "best of N"."""
 
     def __init__(self, z_dim: int = 64, classes: int = 10, embed_dim: int = 32, g_channels: int = 64,
-                 d_channels: int = 32, spectral: bool = False) -> None:
+                 d_channels: int = 32, spectral: bool = False, aux_classifier: bool = False) -> None:
         super().__init__()
         self.generator = Generator(z_dim, classes, embed_dim, g_channels)
-        self.discriminator = Discriminator(classes, d_channels, spectral)
+        self.discriminator = Discriminator(classes, d_channels, spectral, aux_classifier)
 
     @property
     def z_dim(self) -> int:

@@ -30,8 +30,12 @@ def score_images(images: torch.Tensor, labels: torch.Tensor, dataset: str, refer
     probs, feats = judge(classifier, images)
     diversity = per_class_diversity(feats, labels)
     real = reference["diversity"]
+    read = probs.argmax(1) == labels
+    per_class = [round(read[labels == c].float().mean().item(), 4) for c in labels.unique().tolist()]
     return {
         "label_accuracy": round(label_accuracy(probs, labels), 4),
+        "label_accuracy_per_class": per_class,
+        "worst_class_accuracy": min(per_class),
         "frechet_distance": round(frechet_distance(feats, reference["features"]), 3),
         "frechet_floor_real_vs_real": round(reference["floor"], 3),
         "frechet_ratio_to_floor": round(frechet_distance(feats, reference["features"]) / reference["floor"], 2),

@@ -2,6 +2,10 @@
 
 Every action is also an API endpoint (``api_name="cgan_..."``) and validates its inputs, so
 letters in the number field, seeds out of range or N = 100000 get a clear message.
+
+A Class dropdown's value is the class index ("7"; or "all") and shows the chosen variant's
+class name, so switching variant relabels the classes and keeps the chosen one (7 is "7" for
+MNIST and "Sneaker" for Fashion-MNIST). Names are accepted too ("Sneaker", through the API).
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from PIL import Image
 
 from genhub import inputs
 from genhub.imaging.grid import captioned_grid, grid_image
-from genhub.plugin import MAX_SEED, TabContext
+from genhub.plugin import MAX_SEED, LoadedModel, TabContext
 from genhub.plugins.cgan.sample import best_of, generate, noise, noise_block, slerp
 
 MAX_NUMBER_LENGTH = 24
@@ -30,10 +34,9 @@ class Picker:
 
     def __init__(self, context: TabContext) -> None:
         self.context = context
-        self.variants = [s.variant for s in context.plugin.variants]
 
-    def model(self, variant: str):
-        return self.context.model(inputs.choice("variant", variant, self.variants))
+    def model(self, variant: str) -> LoadedModel:
+        return self.context.model(variant)
 
     def classes(self, variant: str) -> list[str]:
         return list(self.model(variant).config["data"]["classes"])
@@ -142,9 +145,18 @@ class Picker:
         labels = torch.tensor(classes).repeat_interleave(steps)
         return grid_image(generate(model, z, labels), nrow=steps, scale=SCALE)
 
-    def class_choices(self, variant: str):
+    def relabel(self, variant: str, *labels: str) -> list[gr.Dropdown]:
+        """The Class dropdowns with ``variant``'s class names. Each keeps its value, the class
+        index, so the same class stays chosen; a class typed by name becomes its index."""
         names = self.classes(variant)
-        return gr.Dropdown(choices=[ALL, *names], value=names[7] if len(names) > 7 else ALL)
+        choices = class_choices(names)
+        return [gr.Dropdown(choices=choices, value=str(names.index(label))) if label in names
+                else gr.Dropdown(choices=choices) for label in labels]
+
+
+def class_choices(names: Sequence[str]) -> list[tuple[str, str]]:
+    """(shown name, value) pairs: "all", then each class shown by name with its index as value."""
+    return [(ALL, ALL), *((name, str(i)) for i, name in enumerate(names))]
 
 
 def _parse_seeds(text) -> list[int]:
@@ -158,16 +170,12 @@ def _parse_seeds(text) -> list[int]:
 
 def build_tab(context: TabContext) -> None:
     picker = Picker(context)
-    specs = context.plugin.variants
-    classes = [str(d) for d in range(10)]
-    gr.Markdown(context.plugin.description)
-    with gr.Row():
-        variant = gr.Dropdown([(f"{s.variant} — {s.summary}", s.variant) for s in specs], value=specs[0].variant,
-                              label="Variant", scale=3)
-        show_reading = gr.Checkbox(False, label="Show what the judge classifier reads (asked>read p)", scale=2)
+    variant = context.variant
+    classes = class_choices([str(d) for d in range(10)])  # the default variant's (MNIST) until a variant is chosen
+    show_reading = gr.Checkbox(False, label="Show what the judge classifier reads (asked>read p)")
     with gr.Tab("Pick"):
         with gr.Row():
-            label = gr.Dropdown([ALL, *classes], value="7", label="Class", allow_custom_value=True)
+            label = gr.Dropdown(classes, value="7", label="Class", allow_custom_value=True, elem_id="cgan-class")
             count = gr.Slider(1, MAX_GRID, value=100, step=1, label="How many")
             seed = gr.Number(0, precision=0, label="Seed")
             go = gr.Button("Generate", variant="primary")
@@ -187,7 +195,7 @@ def build_tab(context: TabContext) -> None:
     with gr.Tab("Best of N"):
         gr.Markdown("Draw N samples, keep the top k as the discriminator rates them (caption: D's logit).")
         with gr.Row():
-            best_label = gr.Dropdown([ALL, *classes], value="7", label="Class", allow_custom_value=True)
+            best_label = gr.Dropdown(classes, value="7", label="Class", allow_custom_value=True)
             draws = gr.Slider(1, MAX_DRAWS, value=64, step=1, label="N (draws)")
             keep = gr.Slider(1, 100, value=10, step=1, label="k (kept)")
             best_seed = gr.Number(0, precision=0, label="Seed")
@@ -195,7 +203,7 @@ def build_tab(context: TabContext) -> None:
         best = gr.Image(label="Best k", type="pil", format="png", interactive=False)
     with gr.Tab("Interpolate"):
         with gr.Row():
-            mix_label = gr.Dropdown([ALL, *classes], value="7", label="Class", allow_custom_value=True)
+            mix_label = gr.Dropdown(classes, value="7", label="Class", allow_custom_value=True)
             seed_a = gr.Number(0, precision=0, label="Seed a")
             seed_b = gr.Number(1, precision=0, label="Seed b")
             steps = gr.Slider(2, 20, value=10, step=1, label="Steps")
@@ -206,11 +214,12 @@ def build_tab(context: TabContext) -> None:
     queued = context.events()
     go.click(picker.grid, grid_inputs, picked, api_name="cgan_grid", **queued)
     write.click(picker.number, [variant, text, number_seed, show_reading], written, api_name="cgan_number", **queued)
-    text.submit(picker.number, [variant, text, number_seed, show_reading], written, api_name=False)
+    text.submit(picker.number, [variant, text, number_seed, show_reading], written, api_name=False, **queued)
     style_go.click(picker.styles, [variant, seeds, show_reading], styled, api_name="cgan_styles", **queued)
     best_go.click(picker.best, [variant, best_label, draws, keep, best_seed, show_reading], best,
                   api_name="cgan_best_of", **queued)
     mix_go.click(picker.interpolate, [variant, mix_label, seed_a, seed_b, steps], mixed,
                  api_name="cgan_interpolate", **queued)
-    variant.change(lambda v: [picker.class_choices(v)] * 3, variant, [label, best_label, mix_label], api_name=False)
+    class_boxes = [label, best_label, mix_label]
+    variant.change(picker.relabel, [variant, *class_boxes], class_boxes, api_name=False)
     context.on_open(picker.grid, grid_inputs, picked)

@@ -18,14 +18,20 @@ class VariantRecipe:
     """Generator steps."""
     batch_size: int = 64
     ema_decay: float = 0.999
+    aux_weight: float = 0.0
+    """Weight of the discriminator's auxiliary class loss (AC-GAN); 0: no class head."""
+    validation: int = 5000
+    """Training images held out to choose the kept generator (`genhub.training.data.carve_validation`)."""
     model: dict[str, Any] = field(default_factory=lambda: {"z_dim": 64, "embed_dim": 32,
                                                            "g_channels": 48, "d_channels": 32})
     summary: str = ""
 
 
 RECIPES = {
-    # The released weights: 10,500 and 5,000 generator steps (about 11 and 5 epochs at batch 64) on 2 CPU cores.
-    "mnist": VariantRecipe("mnist", steps=10500, summary="MNIST digits, hinge loss + spectral norm, EMA generator"),
+    # MNIST: 20,000 generator steps (about 23 passes over the 55,000 training images at batch 64) on one CPU core,
+    # with an auxiliary class loss. Fashion-MNIST's released weights: 5,000 steps of the same loop without it.
+    "mnist": VariantRecipe("mnist", steps=20000, aux_weight=0.5,
+                           summary="MNIST digits, hinge loss + spectral norm + class head, EMA generator"),
     "fashion-mnist": VariantRecipe("fashion-mnist", steps=5000,
                                    summary="Fashion-MNIST, hinge loss + spectral norm, EMA generator"),
 }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from genhub.plugin import Plugin, SampleOption, WeightsSpec, lazy
+from genhub.plugin import Option, Plugin, WeightsSpec, lazy, train_flags
 from genhub.plugins.pixelcnn.model import GatedPixelCNN
 from genhub.plugins.pixelcnn.sample import sample
 from genhub.plugins.pixelcnn.variants import RECIPES
@@ -30,7 +30,11 @@ PLUGIN = Plugin(
     build_tab=lazy("genhub.plugins.pixelcnn.ui:build_tab"),
     order=50,
     sample_options=(
-        SampleOption("label", int, -1, "digit to draw, 0-9; -1 draws without a class"),
-        SampleOption("temperature", float, 1.0, "divides the logits; < 1 is more conservative"),
+        Option("label", int, -1, "digit to draw, 0-9; -1 draws without a class", minimum=-1, maximum=9),
+        Option("temperature", float, 1.0, "divides the logits; < 1 is more conservative", minimum=0.05, maximum=10,
+               step=0.05),
     ),
+    train_options=train_flags("epochs", "batch_size", "lr", "max_steps", "train_limit"),
+    tiny_config={"model": {"levels": 2, "channels": 4, "layers": 2, "kernel": 3, "skip_channels": 4,
+                           "classes": 10}},
 )

@@ -1,12 +1,11 @@
-"""The model card (README.md) of a PixelCNN weights folder, from its config.json."""
+"""The PixelCNN's model-card wording; the release step (`genhub.training.release`) writes the card."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
-from genhub.training.model_card import write_model_card
+from genhub.training.model_card import CardText
 
 METRIC_NAMES = {
     "test_nll_nats_first_2000": "test NLL, first 2,000 test digits (nats)",
@@ -18,21 +17,18 @@ METRIC_NAMES = {
 }
 
 
-def write_card(folder: Path, config: Mapping[str, Any], sha256: str) -> Path:
-    metrics = {METRIC_NAMES.get(k, k): v for k, v in config.get("metrics", {}).items()}
-    m = config["model"]
+def card_text(config: Mapping[str, Any]) -> CardText:
+    """Title, summary and evaluation notes of a PixelCNN weights folder, from its config.json."""
+    m, variant = config["model"], config["variant"]
     output = "one Bernoulli per pixel" if m["levels"] == 2 else f"a {m['levels']}-way softmax per pixel"
-    return write_model_card(
-        folder, title=f"genhub Gated PixelCNN — {config['variant']}",
+    return CardText(
+        title=f"genhub Gated PixelCNN — {variant}",
         summary=(f"A Gated PixelCNN (van den Oord et al. 2016b): {m['layers']} gated layers of {m['channels']} "
                  f"channels, kernel {m['kernel']}, vertical and horizontal stacks (no blind spot), residual and "
                  f"skip connections, {output}, conditioned on the digit (or on none). "
-                 f"`genhub sample pixelcnn --variant {config['variant']} --label 3 --count 16 --out x.png`."),
-        config=config, metrics=metrics, sha256=sha256, datasets=["mnist"],
-        sections={
-            "Evaluation": "Test NLL is given the true label unless the row says otherwise; the label mixture "
-                          "is an unconditional density, the one to compare with unconditional models. "
-                          "Reproduce with `python -m bench.pixelcnn_quality`.",
-            "Samples": "Whole digits drawn pixel by pixel with labels 0-9, seed 0:\n\n![samples](samples.png)",
-            "Loss curve": "![loss curve](loss_curve.png)",
-        })
+                 f"`genhub sample pixelcnn --variant {variant} --label 3 --count 16 --out x.png`."),
+        task="unconditional-image-generation", metric_names=METRIC_NAMES,
+        sections={"Evaluation": "Test NLL is given the true label unless the row says otherwise; the label mixture "
+                                "is an unconditional density, the one to compare with unconditional models. "
+                                "Reproduce with `python -m bench.pixelcnn_quality`."},
+        samples_caption="Whole digits drawn pixel by pixel with labels 0-9, seed 0:")

@@ -16,6 +16,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from genhub.config import Configurable
+
 
 class MaskedConv2d(nn.Conv2d):
     """The seed text's masked convolution: type "A" hides the centre pixel and everything
@@ -35,7 +37,7 @@ class MaskedConv2d(nn.Conv2d):
         return F.conv2d(x, self.weight * self.mask, self.bias, padding=self.padding)
 
 
-class PixelCNN(nn.Module):
+class PixelCNN(Configurable, nn.Module):
     """The seed's PixelCNN: a 7×7 type-A masked conv, residual 3×3 type-B blocks, no pooling,
     1×1 convs to per-pixel logits. A reference (and the test subject for masks)."""
 
@@ -115,7 +117,7 @@ class GatedLayer(nn.Module):
         return gate(v_pre + cond_v), h_new, self.skip(g)
 
 
-class GatedPixelCNN(nn.Module):
+class GatedPixelCNN(Configurable, nn.Module):
     def __init__(self, levels: int = 2, channels: int = 32, layers: int = 8, kernel: int = 5,
                  skip_channels: int = 64, classes: int = 10) -> None:
         """``levels``: 2 (Bernoulli, one logit per pixel) or 256 (softmax); ``channels``: width C of

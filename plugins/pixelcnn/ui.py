@@ -17,10 +17,11 @@ from PIL import Image
 from genhub import inputs
 from genhub.imaging.grid import captioned_grid
 from genhub.imaging.uploads import ImageInputError, open_image
-from genhub.plugin import MAX_SEED, TabContext
+from genhub.plugin import MAX_SEED, LoadedModel, TabContext
 from genhub.plugins.pixelcnn.sample import MASKS, quantize, region_mask
 from genhub.plugins.pixelcnn.sampling import draw_uniforms, iter_cached
 from genhub.training.data import example_digits
+from genhub.training.digits import drawn_digit, uploaded_digit
 
 TEST_DIGITS = 1000
 SOURCES = ("test digit", "drawing", "upload")
@@ -34,10 +35,9 @@ SCALE = 4
 class Completer:
     def __init__(self, context: TabContext) -> None:
         self.context = context
-        self.variants = [s.variant for s in context.plugin.variants]
 
-    def model(self, variant: str):
-        return self.context.model(inputs.choice("variant", variant, self.variants))
+    def model(self, variant: str) -> LoadedModel:
+        return self.context.model(variant)
 
     def test_digits(self) -> tuple[torch.Tensor, torch.Tensor]:
         """The first TEST_DIGITS MNIST test digits (N, 1, 28, 28) in [0, 1] and labels (N,)."""
@@ -51,9 +51,8 @@ class Completer:
         source = inputs.choice("source", source, SOURCES)
         if source == "test digit":
             return self.test_digits()[0][inputs.integer("test digit", index, 0, TEST_DIGITS - 1)]
-        if source == "drawing":
-            return inputs.drawn_digit(drawing)
-        return inputs.uploaded_digit(upload)
+        with inputs.user_errors(ImageInputError):
+            return drawn_digit(drawing) if source == "drawing" else uploaded_digit(upload)
 
     def preview(self, variant: str, source: str, index: Any, drawing: Any, upload: Any) -> Image.Image:
         """The chosen digit as the model sees it, enlarged to the mask editor's canvas."""
@@ -98,7 +97,6 @@ def completion_grid(source: torch.Tensor, mask: torch.Tensor, images: torch.Tens
 
 def build_tab(context: TabContext) -> None:
     completer = Completer(context)
-    specs = context.plugin.variants
 
     def complete(variant, source, index, drawing, upload, region, painted, count, temperature, label, seed,
                  progress=gr.Progress()):
@@ -134,9 +132,7 @@ def build_tab(context: TabContext) -> None:
                 for rank, (i, v) in enumerate(zip(order, ll))]
         yield completion_grid(image, mask, result.images.cpu()[order], captions), rows
 
-    gr.Markdown(context.plugin.description)
-    variant = gr.Dropdown([(f"{s.variant} — {s.summary}", s.variant) for s in specs], value=specs[0].variant,
-                          label="Variant")
+    variant = context.variant
     with gr.Row():
         with gr.Column():
             source = gr.Radio(list(SOURCES), value="test digit", label="Digit to complete")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from genhub.plugin import Plugin, SampleOption, WeightsSpec, lazy
+from genhub.plugin import Option, Plugin, WeightsSpec, lazy, train_flags
 from genhub.plugins.vae.model import VAE
 from genhub.plugins.vae.sample import sample
 from genhub.plugins.vae.variants import RECIPES
@@ -30,7 +30,11 @@ PLUGIN = Plugin(
     build_tab=lazy("genhub.plugins.vae.ui:build_tab"),
     order=10,
     sample_options=(
-        SampleOption("temperature", float, 1.0, "std of the prior draw z ~ N(0, t²·I)"),
-        SampleOption("z", str, "", "decode this latent point instead, e.g. 0.5,-1.2"),
+        Option("temperature", float, 1.0, "std t of the prior draw z ~ N(0, t²·I)", minimum=0.05, maximum=10,
+               step=0.05),
+        Option("z", str, "", "decode this latent point instead: as many comma-separated numbers as the latent "
+                             "has dimensions, e.g. 0.5,-1.2; empty: draw from the prior"),
     ),
+    train_options=train_flags("epochs", "batch_size", "lr", "max_steps", "train_limit"),
+    tiny_config={"model": {"latent_dim": 2, "architecture": "mlp", "hidden_dims": [8]}},
 )

@@ -1,12 +1,11 @@
-"""The model card (README.md) of a VAE weights folder, from its config.json."""
+"""The VAE's model-card wording; the release step (`genhub.training.release`) writes the card."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
-from genhub.training.model_card import write_model_card
+from genhub.training.model_card import CardText
 
 ARCHITECTURES = {"mlp": "fully connected", "conv": "convolutional"}
 METRIC_NAMES = {
@@ -16,21 +15,18 @@ METRIC_NAMES = {
 }
 
 
-def write_card(folder: Path, config: Mapping[str, Any], sha256: str) -> Path:
-    metrics = {METRIC_NAMES.get(k, k): v for k, v in config.get("metrics", {}).items()}
-    model = config["model"]
-    return write_model_card(
-        folder, title=f"genhub VAE — {config['variant']}",
+def card_text(config: Mapping[str, Any]) -> CardText:
+    """Title, summary and evaluation notes of a VAE weights folder, from its config.json."""
+    model, variant = config["model"], config["variant"]
+    return CardText(
+        title=f"genhub VAE — {variant}",
         summary=(f"A variational autoencoder with a {model['latent_dim']}-D latent, "
                  f"{ARCHITECTURES[model['architecture']]} encoder and decoder, Bernoulli p(x|z), trained on "
                  "reconstruction BCE + KL(q(z|x) || N(0, I)). Load it with genhub: "
-                 f"`genhub sample vae --variant {config['variant']} --out samples.png`."),
-        config=config, metrics=metrics, sha256=sha256, datasets=["mnist"],
-        sections={
-            "Evaluation": "Measured on an H100 with `python -m bench.vae_quality --device cuda --k 1000` and "
-                          "`--k 5000` (bench/results/vae_quality*.json): test digits binarized once with seed 0; "
-                          "the NLL is the importance-weighted bound of Burda et al. (2015) with k samples from "
-                          "q(z|x). Their 1-stochastic-layer VAE measures 86.76 nats.",
-            "Samples": "Decoded prior samples z ~ N(0, I), seed 0:\n\n![samples](samples.png)",
-            "Loss curve": "![loss curve](loss_curve.png)",
-        })
+                 f"`genhub sample vae --variant {variant} --out samples.png`."),
+        task="unconditional-image-generation", metric_names=METRIC_NAMES,
+        sections={"Evaluation": "Measured on an H100 with `python -m bench.vae_quality --device cuda --k 1000` and "
+                                "`--k 5000` (bench/results/vae_quality*.json): test digits binarized once with seed "
+                                "0; the NLL is the importance-weighted bound of Burda et al. (2015) with k samples "
+                                "from q(z|x). Their 1-stochastic-layer VAE measures 86.76 nats."},
+        samples_caption="Decoded prior samples z ~ N(0, I), seed 0:")

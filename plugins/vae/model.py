@@ -14,6 +14,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from genhub.config import Configurable
+
 LOG_2PI = math.log(2 * math.pi)
 
 
@@ -88,7 +90,7 @@ class ConvDecoder(nn.Module):
         return self.net(self.fc(z))
 
 
-class VAE(nn.Module):
+class VAE(Configurable, nn.Module):
     """A VAE whose constructor arguments are exactly config.json's ``"model"`` section.
 
     Args:

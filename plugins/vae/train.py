@@ -1,38 +1,43 @@
-"""Train a VAE variant on MNIST: dynamic binarization, KL warm-up, test ELBO each epoch."""
+"""Train a VAE variant on MNIST: dynamic binarization, KL warm-up, the ELBO of a validation split
+carved from the training images after each epoch, the test ELBO once at the end."""
 
 from __future__ import annotations
 
+import dataclasses
 import time
-from dataclasses import asdict
 from pathlib import Path
 
 import torch
 
 from genhub.imaging.grid import grid_image
 from genhub.plugin import SampleRequest, TrainRequest
-from genhub.plugins.vae.card import write_card
+from genhub.plugins.vae.card import card_text
 from genhub.plugins.vae.model import VAE, negative_elbo
+from genhub.plugins.vae.quality import binarize_fixed, mean_neg_elbo
+from genhub.plugins.vae.sample import sample
 from genhub.plugins.vae.variants import DATA_FACTS, RECIPES
-from genhub.training.data import load_idx_dataset
+from genhub.training.data import carve_validation, load_idx_dataset
 from genhub.training.loop import FitConfig, fit
-from genhub.weights import save_weights
+from genhub.training.release import release, training_record
 
-
-def binarize_fixed(images: torch.Tensor, seed: int = 0) -> torch.Tensor:
-    """uint8 (N, 28, 28) -> float (N, 1, 28, 28) in {0, 1}, one seeded Bernoulli draw."""
-    x = images.float().div(255).unsqueeze(1)
-    return torch.bernoulli(x, generator=torch.Generator().manual_seed(seed))
+VALIDATION_IMAGES = 5_000
+"""Training images held out (`carve_validation`) to monitor training and choose recipes; runs on
+fewer images (``train_limit``) hold out a tenth, at least one."""
 
 
 def train(request: TrainRequest) -> Path:
-    """Train ``request.variant`` and write its weights folder to ``request.out_dir``."""
+    """Train ``request.variant`` on the training images less a validation split (scored each
+    epoch), score the test images once and write the weights folder to ``request.out_dir``."""
     if request.variant not in RECIPES:
         raise ValueError(f"unknown VAE variant {request.variant!r}; known: {', '.join(RECIPES)}")
     recipe = RECIPES[request.variant]
+    recipe = dataclasses.replace(recipe, model=request.architecture(recipe.model))
     images, _ = load_idx_dataset("mnist", "train", request.data_dir, request.train_limit)
     test_images, _ = load_idx_dataset("mnist", "test", request.data_dir,
                                       None if request.train_limit is None else max(256, request.train_limit // 6))
+    (images,), (validation_images,) = carve_validation(images, size=min(VALIDATION_IMAGES, max(1, len(images) // 10)))
     train_x = images.float().div(255).unsqueeze(1)          # (N, 1, 28, 28) in [0, 1]
+    validation_x = binarize_fixed(validation_images)
     test_x = binarize_fixed(test_images)
     config = FitConfig(epochs=request.epochs or recipe.epochs, batch_size=request.batch_size or recipe.batch_size,
                        lr=request.lr or recipe.lr, max_steps=request.max_steps, seed=request.seed,
@@ -45,11 +50,7 @@ def train(request: TrainRequest) -> Path:
         return negative_elbo(model, torch.bernoulli(batch[0]), beta)
 
     def evaluate(model: torch.nn.Module) -> dict[str, float]:
-        torch.manual_seed(0)
-        device = next(model.parameters()).device
-        total = sum(negative_elbo(model, chunk.to(device))["neg_elbo"].item() * len(chunk)
-                    for chunk in test_x.split(1000))
-        return {"neg_elbo": total / len(test_x)}
+        return {"neg_elbo": mean_neg_elbo(model, validation_x)}
 
     torch.manual_seed(request.seed)
     model = VAE(**recipe.model)
@@ -59,25 +60,12 @@ def train(request: TrainRequest) -> Path:
     if not result.is_main:
         return Path(request.out_dir)
     model = result.model.cpu()
-    test = evaluate(model)
-    full = {
-        "plugin": "vae",
-        "variant": request.variant,
-        "model": recipe.model,
-        "data": DATA_FACTS,
-        "training": {**{k: v for k, v in asdict(config).items() if k != "log_every"},
-                     "kl_warmup_epochs": recipe.kl_warmup_epochs, "steps": result.steps,
-                     "seconds": round(result.seconds, 1), "device": request.device,
-                     "train_examples": len(train_x), "command": request.command,
-                     "wall_seconds": round(time.perf_counter() - started, 1)},
-        "metrics": {"test_neg_elbo_nats": round(test["neg_elbo"], 3)},
-    }
-    out = Path(request.out_dir)
-    sha = save_weights(out, model, full)
-    from genhub.plugins.vae.sample import sample
-
-    grid = sample(model, full, SampleRequest(count=64, seed=0))
-    grid_image(grid.data, nrow=8, scale=2).save(out / "samples.png")
-    write_card(out, full, sha)
-    print(f"wrote {out} (sha256 {sha})")
-    return out
+    metrics = {"test_neg_elbo_nats": round(mean_neg_elbo(model, test_x), 3)}   # the one look at the test set
+    training = training_record(command=request.command, device=request.device, steps=result.steps,
+                               seconds=result.seconds, fit=config, started=started,
+                               kl_warmup_epochs=recipe.kl_warmup_epochs, train_examples=len(train_x),
+                               validation_examples=len(validation_x))
+    grid = sample(model, {"model": model.config}, SampleRequest(count=64, seed=0))
+    release(request.out_dir, model, plugin="vae", variant=request.variant, data=DATA_FACTS, training=training,
+            metrics=metrics, card=card_text, samples=grid_image(grid.data, nrow=8, scale=2))
+    return Path(request.out_dir)

@@ -3,6 +3,10 @@
 Map coordinates (u, v) pick a latent point: for a 2-D variant z = (u, v); for a higher-
 dimensional one z lies on the plane through three chosen test encodings (see latent_map).
 Every handler validates its inputs and is also an API endpoint (``api_name="vae_..."``).
+
+One user action decodes once: the sliders decode on ``.input`` (the user's own moves) and
+redraw the map on ``.release``, so the handlers that move them (a click on the map, a
+variant change) decode themselves without the sliders' ``.change`` echoing a second decode.
 """
 
 from __future__ import annotations
@@ -16,10 +20,12 @@ import torch
 from genhub import inputs
 from genhub.cache import BoundedDict
 from genhub.imaging.grid import grid_image, to_pil
-from genhub.plugin import MAX_SEED, TabContext
+from genhub.imaging.uploads import ImageInputError
+from genhub.plugin import MAX_SEED, LoadedModel, TabContext
 from genhub.plugins.vae.latent_map import MapFrame, plane_coordinates, plane_point, render_map, with_marker
 from genhub.plugins.vae.sample import decode
 from genhub.training.data import example_digits
+from genhub.training.digits import drawn_digit, uploaded_digit
 
 MAP_POINTS = 2000
 """Test digits encoded for the map (the first ones of the MNIST test split)."""
@@ -29,6 +35,8 @@ COORD_LIMIT = 10.0
 DIGIT_SCALE = 8
 MAX_CACHED = 32
 """Maps and anchor encodings kept per (variant, anchors); the least recently used go first."""
+MAX_ENCODED_VARIANTS = 4
+"""Variants whose test-set encodings (MAP_POINTS × d floats each) are kept."""
 
 
 class Explorer:
@@ -36,13 +44,12 @@ class Explorer:
 
     def __init__(self, context: TabContext) -> None:
         self.context = context
-        self.variants = [s.variant for s in context.plugin.variants]
-        self._encodings: dict[str, torch.Tensor] = {}  # one per variant: bounded by the plugin
-        self._maps: BoundedDict = BoundedDict(MAX_CACHED)
-        self._anchors: BoundedDict = BoundedDict(MAX_CACHED)
+        self._encodings = BoundedDict(MAX_ENCODED_VARIANTS)
+        self._maps = BoundedDict(MAX_CACHED)
+        self._anchors = BoundedDict(MAX_CACHED)
 
-    def model(self, variant: str):
-        return self.context.model(inputs.choice("variant", variant, self.variants))
+    def model(self, variant: str) -> LoadedModel:
+        return self.context.model(variant)
 
     def latent_dim(self, variant: str) -> int:
         return int(self.model(variant).config["model"]["latent_dim"])
@@ -56,10 +63,10 @@ class Explorer:
 
     def encodings(self, variant: str) -> torch.Tensor:
         """μ of q(z|x) for the test digits: (N, d)."""
-        if variant not in self._encodings:
+        if (encoded := self._encodings.get(variant)) is None:
             images, _ = self.test_digits()
-            self._encodings[variant] = torch.cat([self.encode(variant, chunk) for chunk in images.split(500)])
-        return self._encodings[variant]
+            encoded = self._encodings[variant] = torch.cat([self.encode(variant, c) for c in images.split(500)])
+        return encoded
 
     @torch.no_grad()
     def encode(self, variant: str, images: torch.Tensor) -> torch.Tensor:
@@ -73,13 +80,13 @@ class Explorer:
         if len(set(indices)) < 3:
             raise gr.Error(f"the three anchors must be different test digits; got {indices}")
         key = (variant, *indices)
-        if key not in self._anchors:
+        if (anchors := self._anchors.get(key)) is None:
             images, _ = self.test_digits()
             anchors = self.encode(variant, images[indices])
             if torch.linalg.matrix_rank(torch.stack([anchors[1] - anchors[0], anchors[2] - anchors[0]])) < 2:
                 raise gr.Error(f"anchors {indices} lie on one line; choose other digits")
             self._anchors[key] = anchors
-        return self._anchors[key]
+        return anchors
 
     def frame(self, variant: str) -> MapFrame:
         return MapFrame(-4.0, 4.0) if self.latent_dim(variant) == 2 else MapFrame(-1.0, 2.0)
@@ -103,23 +110,23 @@ class Explorer:
         return plane_coordinates(z, self.anchors(variant, a, b, c))
 
     def base_map(self, variant: str, a: Any, b: Any, c: Any) -> np.ndarray:
+        """The map without a marker, RGB uint8 (H, W, 3): drawn once per variant (2-D) or per
+        (variant, anchors), then cached."""
         two_d = self.latent_dim(variant) == 2
         key = (variant,) if two_d else (variant, int(a), int(b), int(c))
-        if key not in self._maps:
+        if (picture := self._maps.get(key)) is None:
             _, labels = self.test_digits()
             uv = self.map_coordinates(variant, self.encodings(variant), a, b, c)
             # ASCII only: the map is drawn with PIL's built-in bitmap font.
             title = (f"{variant}: z = (u, v)" if two_d else
                      f"{variant}: z = a + u(b - a) + v(c - a), anchors a = #{a}, b = #{b}, c = #{c}")
             anchors_uv = None if two_d else np.array([[0, 0], [1, 0], [0, 1]], dtype=np.float32)
-            self._maps[key] = render_map(uv.numpy(), labels.numpy(), self.frame(variant), title, anchors_uv)
-        return self._maps[key]
+            picture = self._maps[key] = render_map(uv.numpy(), labels.numpy(), self.frame(variant), title, anchors_uv)
+        return picture
 
 
 def build_tab(context: TabContext) -> None:
     explorer = Explorer(context)
-    specs = context.plugin.variants
-    default = specs[0].variant
 
     def decode_point(variant, u, v, a, b, c):
         """Map point (u, v) -> its decoded digit (224×224 grey, pixel means of p(x|z))."""
@@ -133,13 +140,17 @@ def build_tab(context: TabContext) -> None:
         return with_marker(explorer.base_map(variant, a, b, c), explorer.frame(variant), u, v)
 
     def click(variant, a, b, c, event: gr.SelectData):
+        """A click on the map -> (u, v, map with the cross-hair there, decoded digit)."""
         point = explorer.frame(variant).to_map(*event.index[:2])
         if point is None:
             raise gr.Error("click inside the square plot area")
         u, v = (round(p, 3) for p in point)
-        return u, v, show_map(variant, u, v, a, b, c)
+        return u, v, show_map(variant, u, v, a, b, c), decode_point(variant, u, v, a, b, c)
 
     def change_variant(variant, a, b, c):
+        """The new variant's map and its centre's digit. u, v and the manifold's range are map
+        coordinates, which mean something else on the new map: they move to its centre and
+        default range. Every other control keeps its value."""
         frame, two_d = explorer.frame(variant), explorer.latent_dim(variant) == 2
         centre = frame.centre
         sliders = [gr.Slider(minimum=frame.lo, maximum=frame.hi, value=centre) for _ in range(2)]
@@ -177,11 +188,15 @@ def build_tab(context: TabContext) -> None:
 
     def encode_drawing(variant, drawing, a, b, c):
         """A drawn digit -> (what the model sees, its reconstruction, map, where it lands)."""
-        return encode_image(variant, inputs.drawn_digit(drawing), a, b, c)
+        with inputs.user_errors(ImageInputError):
+            image = drawn_digit(drawing)
+        return encode_image(variant, image, a, b, c)
 
     def encode_upload(variant, path, a, b, c):
         """An uploaded digit image -> (what the model sees, its reconstruction, map, where it lands)."""
-        return encode_image(variant, inputs.uploaded_digit(path), a, b, c)
+        with inputs.user_errors(ImageInputError):
+            image = uploaded_digit(path)
+        return encode_image(variant, image, a, b, c)
 
     def interpolate(variant, i, j, steps):
         """Decode `steps` points on the segment between the encodings of test digits i and j;
@@ -196,14 +211,14 @@ def build_tab(context: TabContext) -> None:
         strip = torch.cat([images[i:i + 1], decode(explorer.model(variant).model, z), images[j:j + 1]])
         return grid_image(strip, nrow=len(strip), padding=2, scale=3)
 
-    variant = gr.Dropdown([(f"{s.variant} — {s.summary}", s.variant) for s in specs], value=default,
-                          label="Variant")
+    variant = context.variant
     with gr.Row():
         with gr.Column(scale=3):
             latent_map = gr.Image(label="Latent map: click to decode a point", type="numpy", format="png",
                                   interactive=False, buttons=["download"], elem_id="vae-latent-map")
-            u = gr.Slider(-4, 4, value=0.0, step=0.01, label="u", elem_id="vae-u")
-            v = gr.Slider(-4, 4, value=0.0, step=0.01, label="v", elem_id="vae-v")
+            # No reset button: it moves the value without an "input" event, so nothing would decode.
+            u = gr.Slider(-4, 4, value=0.0, step=0.01, label="u", elem_id="vae-u", buttons=[])
+            v = gr.Slider(-4, 4, value=0.0, step=0.01, label="v", elem_id="vae-v", buttons=[])
         with gr.Column(scale=2):
             digit = gr.Image(label="Decoded digit p(x|z)", type="pil", format="png", interactive=False,
                              buttons=["download"], elem_id="vae-digit")
@@ -249,13 +264,14 @@ def build_tab(context: TabContext) -> None:
     point = [variant, u, v, *anchors]
     queued = context.events()
     fast = {"show_progress": "hidden", "trigger_mode": "always_last", **queued}
-    u.change(decode_point, point, digit, api_name="vae_decode", **fast)
-    v.change(decode_point, point, digit, api_visibility="private", **fast)
+    # .input, not .change: .change also fires when a handler below sets u or v, and decodes again.
+    u.input(decode_point, point, digit, api_name="vae_decode", **fast)
+    v.input(decode_point, point, digit, api_visibility="private", **fast)
     u.release(show_map, point, latent_map, api_name="vae_map", **fast)
     v.release(show_map, point, latent_map, api_visibility="private", **fast)
-    latent_map.select(click, [variant, *anchors], [u, v, latent_map], api_visibility="private")
+    latent_map.select(click, [variant, *anchors], [u, v, latent_map, digit], api_visibility="private", **queued)
     variant.change(change_variant, [variant, *anchors], [u, v, plane, span, latent_map, digit],
-                   api_name="vae_variant")
+                   api_name="vae_variant", **queued)
     hidden = {"api_visibility": "private"}
     shuffle.click(random_anchors, anchor_seed, anchors, **hidden).then(
         show_map, point, latent_map, **hidden).then(decode_point, point, digit, **hidden)

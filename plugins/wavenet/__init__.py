@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from genhub.plugin import Plugin, SampleOption, WeightsSpec, lazy
+from genhub.plugin import Option, Plugin, WeightsSpec, lazy, train_flags
 from genhub.plugins.wavenet.model import WaveNet
-from genhub.plugins.wavenet.sample import sample
-from genhub.plugins.wavenet.variants import RECIPES
+from genhub.plugins.wavenet.sample import MAX_SECONDS, sample
+from genhub.plugins.wavenet.variants import FSDD_SPEAKERS, RECIPES
 
 PLUGIN = Plugin(
     name="wavenet",
@@ -27,9 +27,15 @@ PLUGIN = Plugin(
     build_tab=lazy("genhub.plugins.wavenet.ui:build_tab"),
     order=60,
     sample_options=(
-        SampleOption("label", int, -1, "digit to say, 0-9; -1 leaves it unspecified"),
-        SampleOption("speaker", str, "", "george, jackson, lucas, nicolas, theo or yweweler; empty: any"),
-        SampleOption("seconds", float, 0.6, "length of the clip in seconds (at most 5)"),
-        SampleOption("temperature", float, 1.0, "divides the logits; 0 is greedy"),
+        Option("label", int, -1, "digit to say, 0-9; -1 leaves it unspecified", minimum=-1, maximum=9),
+        Option("speaker", str, "", "whose voice; empty: any", choices=("", *FSDD_SPEAKERS)),
+        Option("seconds", float, 0.6, "length of the clip in seconds", minimum=0.05, maximum=MAX_SECONDS, step=0.05),
+        Option("temperature", float, 1.0, "divides the logits; 0 is greedy", minimum=0, maximum=5, step=0.05),
     ),
+    train_options=train_flags("epochs", "batch_size", "lr", "max_steps", "train_limit"),
+    tiny_config={
+        "model": {"levels": 256, "channels": 4, "skip_channels": 4, "dilations": [1, 2], "digits": 10, "speakers": 6,
+                  "embed_dim": 2, "frame_samples": 400, "frames": 2},
+        "data": {"sample_rate": 8000, "speakers": list(FSDD_SPEAKERS)},
+    },
 )

@@ -1,12 +1,11 @@
-"""The model card (README.md) of a WaveNet weights folder, from its config.json."""
+"""The WaveNet's model-card wording; the release step (`genhub.training.release`) writes the card."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
-from genhub.training.model_card import write_model_card
+from genhub.training.model_card import CardText
 
 
 def position_note(model: Mapping[str, Any], sample_rate: int) -> str:
@@ -18,21 +17,18 @@ def position_note(model: Mapping[str, Any], sample_rate: int) -> str:
             "open-ended), so that it knows which part of the word comes next")
 
 
-def write_card(folder: Path, config: Mapping[str, Any], sha256: str) -> Path:
-    metrics = {k.replace("_", " "): v for k, v in config.get("metrics", {}).items()}
+def card_text(config: Mapping[str, Any]) -> CardText:
+    """Title, summary and evaluation notes of a WaveNet weights folder, from its config.json."""
     m, d = config["model"], config["data"]
-    return write_model_card(
-        folder, title=f"genhub WaveNet — {config['variant']}",
+    receptive_ms = d["receptive_field_samples"] / d["sample_rate"] * 1000
+    return CardText(
+        title=f"genhub WaveNet — {config['variant']}",
         summary=(f"A WaveNet over 8 kHz μ-law audio (256 levels): {len(m['dilations'])} residual blocks with "
                  f"dilations {m['dilations']}, {m['channels']} residual / {m['skip_channels']} skip channels, "
-                 f"receptive field {d['receptive_field_samples']} samples "
-                 f"({d['receptive_field_samples'] / d['sample_rate'] * 1000:.0f} ms), globally conditioned on the "
-                 f"spoken digit and the speaker{position_note(m, d['sample_rate'])}. "
+                 f"receptive field {d['receptive_field_samples']} samples ({receptive_ms:.0f} ms), globally "
+                 f"conditioned on the spoken digit and the speaker{position_note(m, d['sample_rate'])}. "
                  "`genhub sample wavenet --label 3 --speaker theo --seed 0 --out three.wav`."),
-        config=config, metrics=metrics, sha256=sha256, datasets=["fsdd"],
-        sections={
-            "Evaluation": "Test NLL over the real samples of the 300 test clips (takes 0-4), in bits per sample "
-                          "(a uniform guess is 8). `python -m bench.wavenet_quality` also scores generated clips "
-                          "with the project's spoken-digit classifier.",
-            "Loss curve": "![loss curve](loss_curve.png)",
-        })
+        task="text-to-audio", metric_names={k: k.replace("_", " ") for k in config["metrics"]},
+        sections={"Evaluation": "Test NLL over the real samples of the 300 test clips (takes 0-4), in bits per "
+                                "sample (a uniform guess is 8). `python -m bench.wavenet_quality` also scores "
+                                "generated clips with the project's spoken-digit classifier."})

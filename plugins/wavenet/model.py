@@ -21,6 +21,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from genhub.config import Configurable
+
 
 def gate(x: torch.Tensor) -> torch.Tensor:
     """tanh(a) · σ(b) over the two halves of dim 1."""
@@ -49,7 +51,7 @@ class ResidualBlock(nn.Module):
         return x + self.residual(g), self.skip(g)
 
 
-class WaveNet(nn.Module):
+class WaveNet(Configurable, nn.Module):
     def __init__(self, levels: int = 256, channels: int = 32, skip_channels: int = 64,
                  dilations: Sequence[int] = tuple(2**i for i in range(10)), digits: int = 10, speakers: int = 6,
                  embed_dim: int = 16, frame_samples: int = 0, frames: int = 0) -> None:

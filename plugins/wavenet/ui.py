@@ -61,17 +61,14 @@ def build_tab(context: TabContext) -> None:
         """The recording's last second, then the model's continuation of it."""
         if not path:
             raise gr.Error("upload or record a clip first")
-        try:
+        with inputs.user_errors(AudioInputError):
             wave = load_clip(path, SAMPLE_RATE, MAX_UPLOAD_SECONDS)
-        except AudioInputError as err:
-            raise gr.Error(str(err)) from err
         prime = wave[-int(PRIME_SECONDS * SAMPLE_RATE):]
         if len(wave) > len(prime):
             gr.Info(f"using the last {PRIME_SECONDS:g} s of the {len(wave) / SAMPLE_RATE:.1f} s recording as the prime")
         yield from run(prime, digit, speaker, seconds, temperature, seed, progress)
 
     config_digits = [str(d) for d in range(10)]
-    gr.Markdown(context.plugin.description)
     with gr.Row():
         digit = gr.Dropdown([ANY, *config_digits], value="3", label="Digit")
         speaker = gr.Dropdown([ANY, *FSDD_SPEAKERS], value=ANY, label="Speaker", allow_custom_value=True)

@@ -14,8 +14,9 @@ from typing import Any
 import torch
 from torch import nn
 
+from genhub.config import Configurable
 from genhub.plugin import WeightsSpec
-from genhub.weights import load_weights, resolve_weights
+from genhub.weights import Family, from_pretrained
 
 FEATURE_DIM = 128
 
@@ -30,7 +31,7 @@ JUDGES = {
 }
 
 
-class Classifier(nn.Module):
+class Classifier(Configurable, nn.Module):
     """(N, 1, 28, 28) in [0, 1] -> logits (N, classes); ``features`` gives the (N, 128) layer
     before the last linear one (after ReLU)."""
 
@@ -60,6 +61,10 @@ def build_classifier(model_config: Mapping[str, Any]) -> Classifier:
     return Classifier(**model_config)
 
 
+IMAGE_JUDGES = Family("classifier", tuple(JUDGES.values()), build_classifier)
+"""The image judges, one variant per dataset, for `genhub.weights.from_pretrained`."""
+
+
 @functools.cache
 def load_judge(dataset: str = "mnist", device: str = "cpu") -> tuple[Classifier, dict[str, Any]]:
     """The released judge for ``dataset`` (eval mode, cached) and its config.
@@ -69,9 +74,7 @@ def load_judge(dataset: str = "mnist", device: str = "cpu") -> tuple[Classifier,
     """
     if dataset not in JUDGES:
         raise KeyError(f"no judge classifier for {dataset!r}; known: {', '.join(JUDGES)}")
-    spec = JUDGES[dataset]
-    loaded = load_weights("classifier", spec, resolve_weights("classifier", spec), build_classifier,
-                          torch.device(device))
+    loaded = from_pretrained(IMAGE_JUDGES, dataset, device=device)
     return loaded.model, loaded.config
 
 

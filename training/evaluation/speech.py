@@ -10,8 +10,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from genhub.config import Configurable
 from genhub.plugin import WeightsSpec
-from genhub.weights import load_weights, resolve_weights
+from genhub.weights import Family, from_pretrained
 
 SAMPLE_RATE = 8000
 CLIP_SAMPLES = 8000
@@ -27,7 +28,7 @@ def fit_length(wave: torch.Tensor, length: int = CLIP_SAMPLES) -> torch.Tensor:
     return F.pad(wave[:length], (0, max(0, length - len(wave))))
 
 
-class SpokenDigitClassifier(nn.Module):
+class SpokenDigitClassifier(Configurable, nn.Module):
     """Waveforms (N, 8000) at 8 kHz in [-1, 1] -> logits (N, 10)."""
 
     def __init__(self, mels: int = 40, channels: int = 32, classes: int = 10) -> None:
@@ -50,10 +51,15 @@ class SpokenDigitClassifier(nn.Module):
         return self.body(spec.unsqueeze(1))
 
 
+SPEECH_JUDGES = Family("classifier", (SPEECH_JUDGE,), lambda config: SpokenDigitClassifier(**config))
+"""The spoken-digit judge for `genhub.weights.from_pretrained`."""
+
+
 @functools.cache
 def load_speech_judge(device: str = "cpu") -> tuple[SpokenDigitClassifier, dict[str, Any]]:
-    loaded = load_weights("classifier", SPEECH_JUDGE, resolve_weights("classifier", SPEECH_JUDGE),
-                          lambda config: SpokenDigitClassifier(**config), torch.device(device))
+    """The released spoken-digit judge (eval mode, cached) and its config. Raises WeightsError
+    when the weights are missing or corrupt."""
+    loaded = from_pretrained(SPEECH_JUDGES, device=device)
     return loaded.model, loaded.config
 
 

@@ -9,16 +9,18 @@ from __future__ import annotations
 import argparse
 import shlex
 import sys
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import torch
 import torch.nn.functional as F
 
-from genhub.training.data import IDX_DATASETS, load_idx_dataset
+from genhub.training.data import IDX_DATASETS, carve_validation, load_idx_dataset
 from genhub.training.evaluation.classifier import Classifier, judge
 from genhub.training.loop import FitConfig, fit
-from genhub.training.model_card import write_model_card
-from genhub.weights import save_weights
+from genhub.training.model_card import CardText
+from genhub.training.release import release, training_record
 
 
 def augment(x: torch.Tensor) -> torch.Tensor:
@@ -47,7 +49,8 @@ def main(argv: list[str] | None = None) -> Path:
     out = args.out or Path("weights/classifier") / args.dataset
     images, labels = load_idx_dataset(args.dataset, "train", args.data_dir, args.limit)
     test_images, test_labels = load_idx_dataset(args.dataset, "test", args.data_dir)
-    x = images.float().div(255).unsqueeze(1)
+    (x, labels), (val_x, val_labels) = carve_validation(images.float().div(255).unsqueeze(1), labels,
+                                                        size=min(5000, max(1, len(images) // 10)))
     test_x = test_images.float().div(255).unsqueeze(1)
 
     def loss_fn(model, batch, step):
@@ -55,37 +58,43 @@ def main(argv: list[str] | None = None) -> Path:
         loss = F.cross_entropy(logits, batch[1])
         return {"loss": loss, "accuracy": (logits.argmax(1) == batch[1]).float().mean()}
 
-    def evaluate(model):
-        probs, _ = judge(model, test_x)
-        return {"accuracy": float((probs.argmax(1) == test_labels).float().mean())}
+    def accuracy_on(model, images, wanted) -> float:
+        probs, _ = judge(model, images)
+        return float((probs.argmax(1) == wanted).float().mean())
+
+    def evaluate(model):  # per epoch, on the held-out training images; the test set is scored once, below
+        return {"accuracy": accuracy_on(model, val_x, val_labels)}
 
     torch.manual_seed(0)
-    model_args = {"classes": len(IDX_DATASETS[args.dataset].classes), "channels": 32, "dropout": 0.3}
     config = FitConfig(epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, max_steps=args.max_steps,
                        weight_decay=1e-4, lr_schedule="cosine")
-    result = fit(Classifier(**model_args), [x, labels], loss_fn, config, out / "run", torch.device(args.device),
+    model = Classifier(classes=len(IDX_DATASETS[args.dataset].classes), channels=32, dropout=0.3)
+    result = fit(model, [x, labels], loss_fn, config, out / "run", torch.device(args.device),
                  evaluate=evaluate, title=f"classifier/{args.dataset}")
     model = result.model.cpu()
-    accuracy = evaluate(model)["accuracy"]
+    accuracy = accuracy_on(model, test_x, test_labels)
     command = "python -m genhub.training.evaluation.train_classifier " + shlex.join(
         sys.argv[1:] if argv is None else argv)
-    full = {"plugin": "classifier", "variant": args.dataset, "model": model_args,
-            "data": {"dataset": args.dataset, "image_size": 28, "channels": 1, "value_range": [0.0, 1.0],
-                     "classes": list(IDX_DATASETS[args.dataset].classes),
-                     "description": f"{args.dataset}: the {len(x):,} training images, augmented with random "
-                                    "shifts ≤ 2 px and rotations ≤ 10°; accuracy on the 10,000 test images."},
-            "training": {"command": command, "epochs": args.epochs, "batch_size": args.batch_size, "lr": args.lr,
-                         "steps": result.steps, "seconds": round(result.seconds, 1), "device": args.device},
-            "metrics": {"test_accuracy": round(accuracy, 4)}}
-    sha = save_weights(out, model, full)
-    write_model_card(out, title=f"genhub judge classifier — {args.dataset}",
-                     summary="The classifier that scores generated images (label accuracy, and the 128-D "
-                             "features of its penultimate layer for the Fréchet distance and diversity). "
-                             "Not a demo: the measuring stick of `evaluation/`.",
-                     config=full, metrics={"test accuracy": accuracy}, sha256=sha,
-                     datasets=[args.dataset])
-    print(f"test accuracy {accuracy:.4f}; wrote {out} (sha256 {sha})")
+    data = {"dataset": args.dataset, "image_size": 28, "channels": 1, "value_range": [0.0, 1.0],
+            "classes": list(IDX_DATASETS[args.dataset].classes),
+            "description": f"{args.dataset}: {len(x):,} training images ({len(val_x):,} more held out for validation), "
+                           "augmented with random "
+                           "shifts ≤ 2 px and rotations ≤ 10°; accuracy on the 10,000 test images."}
+    training = training_record(command=command, device=args.device, steps=result.steps, seconds=result.seconds,
+                               fit=config, validation_examples=len(val_x))
+    release(out, model, plugin="classifier", variant=args.dataset, data=data, training=training,
+            metrics={"test_accuracy": round(accuracy, 4)}, card=card_text)
+    print(f"test accuracy {accuracy:.4f}")
     return out
+
+
+def card_text(config: Mapping[str, Any]) -> CardText:
+    """The image judge's model-card wording."""
+    return CardText(title=f"genhub judge classifier — {config['variant']}",
+                    summary="The classifier that scores generated images (label accuracy, and the 128-D "
+                            "features of its penultimate layer for the Fréchet distance and diversity). "
+                            "Not a demo: the measuring stick of `evaluation/`.",
+                    task="image-classification", metric_names={"test_accuracy": "test accuracy"})
 
 
 if __name__ == "__main__":

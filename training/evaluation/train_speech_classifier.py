@@ -14,11 +14,11 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
-from genhub.training.data import load_fsdd
+from genhub.training.data import carve_validation, load_fsdd
 from genhub.training.evaluation.speech import SpokenDigitClassifier, fit_length, read_digits
 from genhub.training.loop import FitConfig, fit
-from genhub.training.model_card import write_model_card
-from genhub.weights import save_weights
+from genhub.training.model_card import CardText
+from genhub.training.release import release, training_record
 
 
 def augment(wave: torch.Tensor) -> torch.Tensor:
@@ -39,37 +39,40 @@ def main(argv: list[str] | None = None) -> Path:
     p.add_argument("--device", default="cpu")
     args = p.parse_args(argv)
     train, test = load_fsdd("train", args.data_dir), load_fsdd("test", args.data_dir)
-    x = torch.stack([fit_length(w) for w in train.waves])
+    (x, digits), (val_x, val_digits) = carve_validation(torch.stack([fit_length(w) for w in train.waves]),
+                                                        train.digits, size=len(train.waves) // 10)
 
     def loss_fn(model, batch, step):
         logits = model(augment(batch[0]))
         return {"loss": F.cross_entropy(logits, batch[1]), "accuracy": (logits.argmax(1) == batch[1]).float().mean()}
 
-    def evaluate(model):
-        return {"accuracy": float((read_digits(model, test.waves).argmax(1) == test.digits).float().mean())}
+    def accuracy_on(model, waves, wanted) -> float:
+        return float((read_digits(model, waves).argmax(1) == wanted).float().mean())
+
+    def evaluate(model):  # per epoch, on the held-out training clips; the test clips are scored once, below
+        return {"accuracy": accuracy_on(model, list(val_x), val_digits)}
 
     torch.manual_seed(0)
-    model_args = {"mels": 40, "channels": 32, "classes": 10}
     config = FitConfig(epochs=args.epochs, batch_size=64, lr=2e-3, weight_decay=1e-4, lr_schedule="cosine")
-    result = fit(SpokenDigitClassifier(**model_args), [x, train.digits], loss_fn, config, args.out / "run",
+    model = SpokenDigitClassifier(mels=40, channels=32, classes=10)
+    result = fit(model, [x, digits], loss_fn, config, args.out / "run",
                  torch.device(args.device), evaluate=evaluate, title="classifier/fsdd")
     model = result.model.cpu()
-    accuracy = evaluate(model)["accuracy"]
+    accuracy = accuracy_on(model, test.waves, test.digits)
     command = "python -m genhub.training.evaluation.train_speech_classifier " + shlex.join(
         sys.argv[1:] if argv is None else argv)
-    full = {"plugin": "classifier", "variant": "fsdd", "model": model_args,
-            "data": {"dataset": "fsdd", "sample_rate": 8000, "clip_samples": 8000, "value_range": [-1.0, 1.0],
-                     "description": "FSDD v1.0.9: 2,700 training clips (takes 5-49), accuracy on the 300 test "
-                                    "clips (takes 0-4; the same six speakers)."},
-            "training": {"command": command, "epochs": args.epochs, "steps": result.steps,
-                         "seconds": round(result.seconds, 1), "device": args.device},
-            "metrics": {"test_accuracy": round(accuracy, 4)}}
-    sha = save_weights(args.out, model, full)
-    write_model_card(args.out, title="genhub judge — spoken digits (FSDD)",
-                     summary="Log-mel CNN that scores whether generated audio says the requested digit.",
-                     config=full, metrics={"test accuracy": accuracy}, sha256=sha,
-                     datasets=["fsdd"])
-    print(f"test accuracy {accuracy:.4f}; wrote {args.out} (sha256 {sha})")
+    data = {"dataset": "fsdd", "sample_rate": 8000, "clip_samples": 8000, "value_range": [-1.0, 1.0],
+            "description": f"FSDD v1.0.9: {len(x):,} training clips of takes 5-49 ({len(val_x)} more held out for "
+                           "validation), accuracy on the 300 test "
+                           "clips (takes 0-4; the same six speakers)."}
+    training = training_record(command=command, device=args.device, steps=result.steps, seconds=result.seconds,
+                               fit=config, validation_examples=len(val_x))
+    card = CardText(title="genhub judge — spoken digits (FSDD)",
+                    summary="Log-mel CNN that scores whether generated audio says the requested digit.",
+                    task="audio-classification", metric_names={"test_accuracy": "test accuracy"})
+    release(args.out, model, plugin="classifier", variant="fsdd", data=data, training=training,
+            metrics={"test_accuracy": round(accuracy, 4)}, card=lambda config: card)
+    print(f"test accuracy {accuracy:.4f}")
     return args.out
 
 

@@ -2,16 +2,28 @@
 
 MNIST digits were scaled to fit a 20×20 box (keeping their aspect ratio) and placed in a
 28×28 frame so that their centre of mass sits at the centre; drawings and photos are
-prepared the same way so that models trained on MNIST see what they expect.
+prepared the same way so that models trained on MNIST see what they expect. The digit
+plugins' tabs read sketchpad drawings and uploads through `drawn_digit` and `uploaded_digit`.
+
+Gradio-free: every problem with the picture raises `ImageInputError`, whose message is meant
+for the user (a tab turns it into ``gr.Error`` with `genhub.inputs.user_errors`).
 """
 
 from __future__ import annotations
+
+import os
+from typing import Any
 
 import numpy as np
 import torch
 from PIL import Image
 
-from genhub.imaging.uploads import ImageInputError
+from genhub.imaging.uploads import ImageInputError, open_image
+
+SIZE = 28
+"""Side of an MNIST frame, in pixels."""
+BOX = 20
+"""Side of the box MNIST scaled each digit into, in pixels."""
 
 
 def ink_map(image: Image.Image) -> np.ndarray:
@@ -35,7 +47,7 @@ def ink_map(image: Image.Image) -> np.ndarray:
     return (1.0 - gray if np.median(border) > 0.5 else gray).astype(np.float32)
 
 
-def center_digit(ink: np.ndarray, box: int = 20, size: int = 28, threshold: float = 0.2) -> np.ndarray:
+def center_digit(ink: np.ndarray, box: int = BOX, size: int = SIZE, threshold: float = 0.2) -> np.ndarray:
     """Crop the ink, fit it in a ``box``×``box`` square, centre its mass in ``size``×``size``.
 
     Raises ImageInputError when there is no ink above ``threshold`` (an empty drawing).
@@ -63,3 +75,25 @@ def center_digit(ink: np.ndarray, box: int = 20, size: int = 28, threshold: floa
 def digit_tensor(image: Image.Image) -> torch.Tensor:
     """Any picture of one digit -> (1, 28, 28) float32 in [0, 1], MNIST-style (see module doc)."""
     return torch.from_numpy(center_digit(ink_map(image))).unsqueeze(0)
+
+
+def drawn_digit(value: Any) -> torch.Tensor:
+    """A sketchpad's value (a dict whose ``"composite"`` is an image path or a PIL image; or
+    that image itself) -> (1, 28, 28) in [0, 1]. Raises ImageInputError (no drawing, not a
+    usable image, nothing drawn)."""
+    composite = value.get("composite") if isinstance(value, dict) else value
+    if composite is None:
+        raise ImageInputError("draw a digit on the sketchpad first")
+    if isinstance(composite, (str, os.PathLike)):
+        composite = open_image(composite)
+    if not isinstance(composite, Image.Image):
+        raise ImageInputError(f"the drawing must be an image; got a {type(composite).__name__}")
+    return digit_tensor(composite)
+
+
+def uploaded_digit(path: str | os.PathLike | None) -> torch.Tensor:
+    """An uploaded image file -> (1, 28, 28) in [0, 1]. Raises ImageInputError (no file, not a
+    usable image, no ink)."""
+    if not path:
+        raise ImageInputError("upload an image of a digit first (PNG or JPEG)")
+    return digit_tensor(open_image(path))

@@ -1,0 +1,98 @@
+"""The shared adversarial loop: resumes exactly, keeps the generator its validator prefers,
+runs the R1 and auxiliary-loss hooks, and trains CGAN with two processes under torchrun."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import subprocess
+import sys
+
+import pytest
+import torch
+from torch import nn
+
+from genhub.plugins.cgan import PLUGIN
+from genhub.plugins.cgan.model import ConditionalGAN
+from genhub.plugins.cgan.train import conditional_task, train_gan
+from genhub.plugins.cgan.variants import RECIPES
+from genhub.training.adversarial import GANConfig, train_adversarial
+from genhub.training.curves import read_log
+from genhub.weights import from_pretrained, read_config
+from tests.conftest import REPO
+
+TINY = {"z_dim": 8, "embed_dim": 4, "g_channels": 4, "d_channels": 4}
+
+
+def _tiny_data(n: int = 256) -> list[torch.Tensor]:
+    generator = torch.Generator().manual_seed(0)
+    return [torch.rand(n, 1, 28, 28, generator=generator) * 2 - 1, torch.randint(10, (n,), generator=generator)]
+
+
+def _run(tmp_path, steps: int, *, aux: bool = False, **config) -> tuple[ConditionalGAN, object]:
+    torch.manual_seed(0)
+    model = ConditionalGAN(spectral=True, aux_classifier=aux, **TINY)
+    settings = GANConfig(steps=steps, batch_size=8, log_every=1, save_every=1, **config)
+    result = train_adversarial(model.generator, model.discriminator, _tiny_data(),
+                               conditional_task(8, aux_weight=0.5 if aux else 0.0), settings, tmp_path,
+                               torch.device("cpu"), title="test")
+    return model, result
+
+
+def _same(a: nn.Module, b: nn.Module) -> bool:
+    return all(torch.equal(x, y) for x, y in zip(a.state_dict().values(), b.state_dict().values()))
+
+
+def test_a_resumed_run_ends_exactly_where_an_unbroken_one_does(tmp_path):
+    _, unbroken = _run(tmp_path / "unbroken", 6)
+    _run(tmp_path / "broken", 3)
+    _, resumed = _run(tmp_path / "broken", 6)
+    assert resumed.steps == 6
+    assert _same(unbroken.generator_ema, resumed.generator_ema)
+    assert _same(unbroken.discriminator, resumed.discriminator)
+    assert [r["step"] for r in read_log(tmp_path / "broken" / "log.jsonl")] == [1, 2, 3, 4, 5, 6]
+
+
+def test_the_validator_chooses_the_kept_generator(tmp_path):
+    torch.manual_seed(0)
+    model = ConditionalGAN(**TINY)
+    seen: list[torch.Tensor] = []
+
+    def validate(generator: nn.Module) -> dict[str, float]:
+        seen.append(generator.embed.weight.clone())
+        return {"score": 1.0 if len(seen) == 2 else 0.0}   # the second look (step 4) is the best
+
+    result = train_adversarial(model.generator, model.discriminator, _tiny_data(), conditional_task(8),
+                               GANConfig(steps=6, batch_size=8, validate_every=2), tmp_path, torch.device("cpu"),
+                               validate=validate, select="score")
+    assert result.best == {"step": 4, "score": 1.0}
+    assert torch.equal(result.generator_ema.embed.weight, seen[1]) and not torch.equal(seen[1], seen[2])
+    assert [r["step"] for r in read_log(tmp_path / "log.jsonl") if r["split"] == "validation"] == [2, 4, 6]
+
+
+def test_r1_and_the_auxiliary_class_loss_are_applied_and_logged(tmp_path):
+    _, result = _run(tmp_path, 4, aux=True, r1_gamma=1.0, r1_every=2)
+    log = read_log(tmp_path / "log.jsonl")
+    assert [r["step"] for r in log if "r1" in r] == [1, 3], "lazy R1: every second D step"
+    assert all(r["aux_d"] > 0 and r["aux_g"] > 0 for r in log)
+
+
+def test_cgan_epochs_set_the_step_budget(tmp_path, data_dir):
+    recipe = dataclasses.replace(RECIPES["mnist"], model=TINY)
+    _, result = train_gan(recipe, tmp_path, data_dir=data_dir, epochs=1, batch_size=100, train_limit=1000)
+    assert result.steps == 9, "1000 images less 100 held out, in batches of 100: 9 steps"
+
+
+@pytest.mark.slow
+def test_cgan_trains_with_two_processes_under_torchrun_and_loads(tmp_path, data_dir):
+    out = tmp_path / "cgan" / "mnist"
+    command = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc-per-node", "2",
+               "-m", "genhub.training", "cgan", "--variant", "mnist", "--data-dir", str(data_dir), "--out", str(out),
+               "--device", "cpu", "--train-limit", "1024", "--max-steps", "4", "--batch-size", "16"]
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    done = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.count("wrote ") == 1, "only the main process writes the weights"
+    loaded = from_pretrained(PLUGIN, "mnist", weights_dir=tmp_path)
+    assert read_config(out / "config.json")["training"]["steps"] == 4
+    assert loaded.model.generator(torch.randn(2, loaded.model.z_dim), torch.tensor([1, 2])).shape == (2, 1, 28, 28)

@@ -1,0 +1,130 @@
+"""How the tabs' events are wired, driven in-process through the app's own event handlers
+(`gradio.Blocks.process_api`) by a page that reacts as Gradio's front end does: one user
+action runs one computation, the hub draws a plugin's description and variant selector once,
+and switching variant keeps the other controls."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import gradio as gr
+import pytest
+from gradio.state_holder import SessionState
+
+from genhub.app import create
+from genhub.registry import discover
+
+
+class Page:
+    """One browser page of ``demo``, simulated: it keeps every component's value, runs an
+    event's listeners through ``demo.process_api`` and then, as Gradio's front end does, fires
+    ``.change`` on every component whose value an event set (never ``.input``, which only a
+    person's own edit fires) and runs the ``.then`` / ``.success`` listeners that follow."""
+
+    def __init__(self, demo: gr.Blocks) -> None:
+        self.demo = demo
+        self.state = SessionState(demo)
+        self.values = {c["id"]: c["props"].get("value") for c in demo.get_config_file()["components"]}
+
+    def block(self, elem_id: str) -> gr.blocks.Block:
+        return next(b for b in self.demo.blocks.values() if getattr(b, "elem_id", None) == elem_id)
+
+    def user_sets(self, block: gr.blocks.Block, value: Any) -> None:
+        """A person picks or types ``value``: the component fires input, then change."""
+        self.values[block._id] = value
+        self.fire(block, "input")
+        self.fire(block, "change")
+
+    def fire(self, block: Any, event: str, data: Any = None) -> None:
+        for fn in [f for f in self.demo.fns.values() if (block._id, event) in f.targets]:
+            self.run(fn, gr.EventData(block, data))
+
+    def run(self, fn: Any, event_data: gr.EventData | None = None) -> None:
+        inputs = [self.values[c._id] for c in fn.inputs]
+        result = asyncio.run(self.demo.process_api(fn, inputs, state=self.state, event_data=event_data))
+        changed = []
+        for component, output in zip(fn.outputs, result["data"]):
+            is_update = isinstance(output, dict) and output.get("__type__") == "update"
+            if is_update and "value" not in output:
+                continue
+            value = output["value"] if is_update else output
+            if json.dumps(value, default=str) != json.dumps(self.values[component._id], default=str):
+                self.values[component._id] = value
+                changed.append(component)
+        for follower in self.demo.fns.values():
+            if follower.trigger_after == fn._id:
+                self.run(follower)
+        for component in changed:
+            self.fire(component, "change")
+
+
+@pytest.fixture(scope="module")
+def app(data_dir) -> Iterator[tuple[gr.Blocks, Any]]:
+    demo, store = create(discover(["vae", "cgan"], autoload=False), device="cpu")
+    yield demo, store
+
+
+@pytest.fixture
+def decodes(app):
+    """Counts the VAE decoder's forward passes, per variant."""
+    _, store = app
+    counts = {"mnist-2d": 0, "mnist-32d": 0}
+    hooks = []
+    for variant in counts:
+        def count(*_: Any, variant: str = variant) -> None:
+            counts[variant] += 1
+        hooks.append(store.get("vae", variant).model.decoder.register_forward_hook(count))
+    yield counts
+    for hook in hooks:
+        hook.remove()
+
+
+def test_one_click_on_the_map_and_one_variant_change_decode_once_each(app, decodes):
+    demo, _ = app
+    page = Page(demo)
+    page.fire(demo, "load")  # the VAE tab is the first: its map and digit are drawn on load
+    assert decodes == {"mnist-2d": 1, "mnist-32d": 0}, "opening the tab decodes its digit once"
+    latent_map, digit = page.block("vae-latent-map"), page.block("vae-digit")
+    before = page.values[digit._id]
+    # The plot spans pixels 30..430 of the map for z in [-4, 4]²: (330, 130) is z = (2, 2).
+    page.fire(latent_map, "select", {"index": [330, 130], "value": None, "selected": True})
+    assert decodes == {"mnist-2d": 2, "mnist-32d": 0}, "one click, one decode"
+    assert page.values[page.block("vae-u")._id] == pytest.approx(2.0)
+    assert page.values[digit._id] != before, "the click's digit is shown"
+    page.user_sets(page.block("vae-variant"), "mnist-32d")
+    assert decodes == {"mnist-2d": 2, "mnist-32d": 1}, "one variant change, one decode"
+    page.user_sets(page.block("vae-u"), 0.5)
+    assert decodes == {"mnist-2d": 2, "mnist-32d": 2}, "moving a slider decodes once"
+
+
+def test_switching_the_cgan_variant_keeps_the_chosen_class(app):
+    demo, _ = app
+    page = Page(demo)
+    boxes = [b for b in demo.blocks.values() if isinstance(b, gr.Dropdown) and b.label == "Class"]
+    assert len(boxes) == 3
+    page.user_sets(boxes[0], "3")
+    page.user_sets(page.block("cgan-variant"), "fashion-mnist")
+    assert [page.values[b._id] for b in boxes] == ["3", "7", "7"], "each Class keeps its class index"
+    shown = dict((value, name) for name, value in page.state[boxes[0]._id].choices)
+    assert shown["3"] == "Dress" and shown["all"] == "all", "the choices carry the new variant's class names"
+    page.user_sets(page.block("cgan-variant"), "mnist")
+    assert page.values[boxes[0]._id] == "3"
+
+
+def test_the_hub_draws_each_description_and_variant_selector_once(app):
+    demo, _ = app
+    config = demo.get_config_file()
+    for plugin in ("vae", "cgan"):
+        description = next(r.plugin.description for r in discover([plugin], autoload=False))
+        shown = [c for c in config["components"] if c["type"] == "markdown" and c["props"].get("value") == description]
+        assert len(shown) == 1, f"{plugin}: the description appears {len(shown)} times"
+        selectors = [c for c in config["components"]
+                     if c["type"] == "dropdown" and c["props"].get("label") == "Variant"
+                     and c["props"].get("elem_id", "").startswith(plugin)]
+        assert len(selectors) == 1 and selectors[0]["props"]["visible"] is True
+    choices = [c for c in config["components"] if c["props"].get("elem_id") == "vae-variant"][0]["props"]["choices"]
+    assert [value for _, value in choices] == ["mnist-2d", "mnist-32d"]
+    assert all(label.startswith(f"{value} — ") for label, value in choices), "each choice shows its summary"
