@@ -182,8 +182,21 @@ class Option:
         """A Gradio control for this option: a Checkbox (bool), a Dropdown (choices), a Slider
         (a number with both bounds), a Number (other numbers) or a Textbox (text), with label,
         default, range and help (as ``info``). ``overrides`` replace any keyword argument,
-        e.g. ``option.component(maximum=5, label="Temperature")``."""
+        e.g. ``option.component(maximum=5, label="Temperature")``.
+
+        A control may offer less than the option allows, never more: an overridden ``minimum``,
+        ``maximum`` or ``value``, or an overridden choice, that the option would refuse (`check`)
+        raises ValueError naming the option, so a tab's narrower range cannot drift outside it."""
         import gradio as gr
+
+        narrowed = [(key, overrides[key]) for key in ("minimum", "maximum", "value") if overrides.get(key) is not None]
+        narrowed += [("choice", c[1] if isinstance(c, (tuple, list)) else c) for c in overrides.get("choices") or ()]
+        for key, value in narrowed:
+            try:
+                self.check(value)
+            except ValueError as err:
+                raise ValueError(f"option {self.name!r}: a control's {key} must be a value the option allows; "
+                                 f"{err}") from None
 
         common: dict[str, Any] = {"label": self.name.replace("_", " "), "info": self.help}
         if self.type is bool:

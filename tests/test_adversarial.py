@@ -96,3 +96,18 @@ def test_cgan_trains_with_two_processes_under_torchrun_and_loads(tmp_path, data_
     loaded = from_pretrained(PLUGIN, "mnist", weights_dir=tmp_path)
     assert read_config(out / "config.json")["training"]["steps"] == 4
     assert loaded.model.generator(torch.randn(2, loaded.model.z_dim), torch.tensor([1, 2])).shape == (2, 1, 28, 28)
+
+
+def test_the_augmentation_hook_sees_every_image_the_discriminator_judges(tmp_path):
+    torch.manual_seed(0)
+    model = ConditionalGAN(**TINY)
+    sizes: list[int] = []
+
+    def augment(images: torch.Tensor, rng: torch.Generator) -> torch.Tensor:
+        sizes.append(len(images))
+        return images.flip(-1)
+
+    task = dataclasses.replace(conditional_task(8), augment=augment)
+    train_adversarial(model.generator, model.discriminator, _tiny_data(), task, GANConfig(steps=2, batch_size=8),
+                      tmp_path, torch.device("cpu"))
+    assert sizes == [16, 8, 16, 8], "per step: real and fake together for D, then the fakes for G"

@@ -1,7 +1,8 @@
 """How the tabs' events are wired, driven in-process through the app's own event handlers
 (`gradio.Blocks.process_api`) by a page that reacts as Gradio's front end does: one user
 action runs one computation, the hub draws a plugin's description and variant selector once,
-and switching variant keeps the other controls."""
+and switching variant keeps the other controls. And the controls a tab builds from its
+plugin's sample options offer what the options declare."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ import pytest
 from gradio.state_holder import SessionState
 
 from genhub.app import create
-from genhub.registry import discover
+from genhub.options import Option
+from genhub.registry import PLUGINS_ENV, discover
 
 
 class Page:
@@ -128,3 +130,58 @@ def test_the_hub_draws_each_description_and_variant_selector_once(app):
     choices = [c for c in config["components"] if c["props"].get("elem_id") == "vae-variant"][0]["props"]["choices"]
     assert [value for _, value in choices] == ["mnist-2d", "mnist-32d"]
     assert all(label.startswith(f"{value} — ") for label, value in choices), "each choice shows its summary"
+
+
+OPTION_CONTROLS = {
+    "vae": {},
+    "cgan": {"label": "cgan-class"},
+    "pixelcnn": {"label": "pixelcnn-label", "temperature": "pixelcnn-temperature"},
+    "wavenet": {"label": "wavenet-digit", "speaker": "wavenet-speaker", "seconds": "wavenet-seconds",
+                "temperature": "wavenet-temperature"},
+}
+"""Per built-in plugin: its sample options that its tab offers, and the elem_id of the control."""
+UNSPECIFIED = {"cgan": "all", "pixelcnn": "none", "wavenet": "any"}
+"""How a tab's dropdown names an option's "unspecified" value (-1 or "")."""
+
+
+def shown(plugin: str, value: int | str) -> str:
+    """An option's value as ``plugin``'s tab shows and sends it on a dropdown."""
+    return UNSPECIFIED[plugin] if value in (-1, "") else str(value)
+NARROWED = {("pixelcnn", "temperature"): {"maximum": 5.0}, ("wavenet", "temperature"): {"maximum": 2.0}}
+"""The tab controls that offer less than their option (genhub sample takes the option's whole range)."""
+
+
+def test_each_tab_control_built_from_a_sample_option_offers_what_the_option_declares(data_dir, monkeypatch):
+    monkeypatch.delenv(PLUGINS_ENV, raising=False)
+    records = discover(autoload=False)
+    assert {r.name for r in records} == set(OPTION_CONTROLS), "every built-in plugin is listed above"
+    demo, _ = create(records, device="cpu")
+    blocks = [b for b in demo.blocks.values() if getattr(b, "elem_id", None)]
+    for record in records:
+        options = {option.name: option for option in record.plugin.sample_options}
+        for name, elem_id in OPTION_CONTROLS[record.name].items():
+            option, where = options[name], f"{record.name}: {name} (#{elem_id})"
+            [control] = [b for b in blocks if b.elem_id == elem_id]
+            if isinstance(control, gr.Slider):
+                wanted = {"minimum": option.minimum, "maximum": option.maximum,
+                          **NARROWED.get((record.name, name), {})}
+                assert (control.minimum, control.maximum) == (wanted["minimum"], wanted["maximum"]), where
+                assert option.minimum <= control.minimum <= control.maximum <= option.maximum, where
+                assert (control.value, control.step) == (option.default, option.step), where
+            else:  # a dropdown of every value the option allows, named as the tab sends them
+                assert isinstance(control, gr.Dropdown) and (record.name, name) not in NARROWED, where
+                values = option.choices or range(int(option.minimum), int(option.maximum) + 1)
+                assert [value for _, value in control.choices] == [shown(record.name, v) for v in values], where
+                assert control.value == shown(record.name, option.default), where
+
+
+def test_a_control_may_offer_less_than_its_option_never_more():
+    temperature = Option("temperature", float, 1.0, "divides the logits", minimum=0.05, maximum=10, step=0.05)
+    assert temperature.component(maximum=5).maximum == 5
+    for override in ({"maximum": 20}, {"minimum": 0}, {"value": 11}):
+        with pytest.raises(ValueError, match="option 'temperature': a control's .* must be a value the option allows"):
+            temperature.component(**override)
+    speaker = Option("speaker", str, "", "whose voice", choices=("", "theo"))
+    assert speaker.component(choices=[("any", ""), "theo"]).choices == [("any", ""), ("theo", "theo")]
+    with pytest.raises(ValueError, match="speaker must be one of '', theo; got 'bob'"):
+        speaker.component(choices=["", "bob"])

@@ -6,6 +6,10 @@ letters in the number field, seeds out of range or N = 100000 get a clear messag
 A Class dropdown's value is the class index ("7"; or "all") and shows the chosen variant's
 class name, so switching variant relabels the classes and keeps the chosen one (7 is "7" for
 MNIST and "Sneaker" for Fashion-MNIST). Names are accepted too ("Sneaker", through the API).
+
+The Pick tab's Class dropdown comes from the plugin's ``label`` sample option
+(`genhub.options.Option`): its classes are the option's values, its default the option's
+(-1, shown as "all"), so it draws what ``genhub sample cgan`` draws for the same seed and count.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from PIL import Image
 
 from genhub import inputs
 from genhub.imaging.grid import captioned_grid, grid_image
+from genhub.options import Option
 from genhub.plugin import MAX_SEED, LoadedModel, TabContext
 from genhub.plugins.cgan.sample import best_of, generate, noise, noise_block, slerp
 
@@ -25,6 +30,7 @@ MAX_NUMBER_LENGTH = 24
 MAX_GRID = 100
 MAX_DRAWS = 1024
 ALL = "all"
+"""How a Class dropdown shows (and sends) the ``label`` option's -1: cycle through every class."""
 SCALE = 3
 GOOD, BAD = (120, 220, 120), (255, 110, 110)
 
@@ -154,6 +160,16 @@ class Picker:
                 else gr.Dropdown(choices=choices) for label in labels]
 
 
+def shown_class(label: int) -> str:
+    """A value of the ``label`` option as a Class dropdown's value: -1 is `ALL`, a class its index."""
+    return ALL if label == -1 else str(label)
+
+
+def option_classes(label: Option) -> list[str]:
+    """The classes the ``label`` option allows (its values but -1), named by their index."""
+    return [str(value) for value in range(int(label.minimum), int(label.maximum) + 1) if value != -1]
+
+
 def class_choices(names: Sequence[str]) -> list[tuple[str, str]]:
     """(shown name, value) pairs: "all", then each class shown by name with its index as value."""
     return [(ALL, ALL), *((name, str(i)) for i, name in enumerate(names))]
@@ -171,11 +187,14 @@ def _parse_seeds(text) -> list[int]:
 def build_tab(context: TabContext) -> None:
     picker = Picker(context)
     variant = context.variant
-    classes = class_choices([str(d) for d in range(10)])  # the default variant's (MNIST) until a variant is chosen
+    label_option = next(option for option in context.plugin.sample_options if option.name == "label")
+    # Named by index until a variant is chosen (the default variant's, MNIST's, names are the same).
+    classes = class_choices(option_classes(label_option))
     show_reading = gr.Checkbox(False, label="Show what the judge classifier reads (asked>read p)")
     with gr.Tab("Pick"):
         with gr.Row():
-            label = gr.Dropdown(classes, value="7", label="Class", allow_custom_value=True, elem_id="cgan-class")
+            label = gr.Dropdown(classes, value=shown_class(label_option.default), label="Class",
+                                allow_custom_value=True, elem_id="cgan-class")
             count = gr.Slider(1, MAX_GRID, value=100, step=1, label="How many")
             seed = gr.Number(0, precision=0, label="Seed")
             go = gr.Button("Generate", variant="primary")

@@ -3,6 +3,10 @@
 The handler is a generator: it yields the grid after every finished row (with a progress
 bar), then the completions ranked by log-likelihood. It is also the API endpoint
 ``pixelcnn_complete``.
+
+The class and temperature controls come from the plugin's ``label`` and ``temperature``
+sample options (`genhub.options.Option`): default, range and help are declared once, in
+``plugins/pixelcnn/__init__.py``; `NARROWED` says where the tab offers less, and why.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from PIL import Image
 from genhub import inputs
 from genhub.imaging.grid import captioned_grid
 from genhub.imaging.uploads import ImageInputError, open_image
+from genhub.options import Option
 from genhub.plugin import MAX_SEED, LoadedModel, TabContext
 from genhub.plugins.pixelcnn.sample import MASKS, quantize, region_mask
 from genhub.plugins.pixelcnn.sampling import draw_uniforms, iter_cached
@@ -27,9 +32,26 @@ TEST_DIGITS = 1000
 SOURCES = ("test digit", "drawing", "upload")
 REGIONS = (*MASKS[:2], "painted")
 NO_CLASS = "none"
+"""How the class dropdown shows (and sends) the ``label`` option's -1: no class."""
 EDITOR_SCALE = 10
 MAX_COMPLETIONS = 16
 SCALE = 4
+NARROWED = {"temperature": {"maximum": 5.0}}
+"""Where this tab's option controls offer less than the option (and so `genhub sample`) allows,
+as overrides of `genhub.options.Option.component`, which refuses any that would offer more.
+Temperature stops at 5, where the tab has always stopped, not at the option's 10: higher
+temperatures only flatten each pixel's distribution further towards noise, and the shorter
+slider is finer where completions differ."""
+
+
+def shown_class(label: int) -> str:
+    """A value of the ``label`` option as the class dropdown shows and sends it: -1 is `NO_CLASS`."""
+    return NO_CLASS if label == -1 else str(label)
+
+
+def class_choices(label: Option) -> list[str]:
+    """Every value the ``label`` option allows, as the class dropdown shows them."""
+    return [shown_class(value) for value in range(int(label.minimum), int(label.maximum) + 1)]
 
 
 class Completer:
@@ -97,6 +119,8 @@ def completion_grid(source: torch.Tensor, mask: torch.Tensor, images: torch.Tens
 
 def build_tab(context: TabContext) -> None:
     completer = Completer(context)
+    options = {option.name: option for option in context.plugin.sample_options}
+    classes = class_choices(options["label"])
 
     def complete(variant, source, index, drawing, upload, region, painted, count, temperature, label, seed,
                  progress=gr.Progress()):
@@ -106,8 +130,8 @@ def build_tab(context: TabContext) -> None:
         region = inputs.choice("hidden region", region, REGIONS)
         mask = painted_mask(painted) if region == "painted" else region_mask(region)[0]
         count = inputs.integer("completions", count, 1, MAX_COMPLETIONS)
-        temperature = inputs.number("temperature", temperature, 0.05, 5.0)
-        label = inputs.choice("class", str(label), [NO_CLASS, *map(str, range(10))])
+        temperature = inputs.number("temperature", temperature, temperature_slider.minimum, temperature_slider.maximum)
+        label = inputs.choice("class", str(label), classes)
         seed = inputs.integer("seed", seed, 0, MAX_SEED)
         if not mask.any():
             raise gr.Error("the mask hides no pixel: paint over part of the digit, or choose bottom/right half")
@@ -148,8 +172,10 @@ def build_tab(context: TabContext) -> None:
             load = gr.Button("Put the digit in the mask editor")
     with gr.Row():
         count = gr.Slider(1, MAX_COMPLETIONS, value=8, step=1, label="completions")
-        temperature = gr.Slider(0.05, 5.0, value=1.0, step=0.05, label="temperature")
-        label = gr.Dropdown([NO_CLASS, *map(str, range(10))], value=NO_CLASS, label="class (optional)")
+        temperature_slider = options["temperature"].component(label="temperature", elem_id="pixelcnn-temperature",
+                                                              **NARROWED["temperature"])
+        label = gr.Dropdown(classes, value=shown_class(options["label"].default), label="class (optional)",
+                            elem_id="pixelcnn-label")
         seed = gr.Number(0, precision=0, label="seed")
         go = gr.Button("Complete", variant="primary")
     grid = gr.Image(label="Completions (ranked by log-likelihood when done)", type="pil", format="png",
@@ -160,5 +186,6 @@ def build_tab(context: TabContext) -> None:
 
     load.click(lambda *a: {"background": completer.preview(*a), "layers": [], "composite": None},
                [variant, source, index, drawing, upload], painted, api_name=False)
-    go.click(complete, [variant, source, index, drawing, upload, region, painted, count, temperature, label, seed],
+    go.click(complete,
+             [variant, source, index, drawing, upload, region, painted, count, temperature_slider, label, seed],
              [grid, table], api_name="pixelcnn_complete", **context.events("long"))

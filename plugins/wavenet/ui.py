@@ -3,6 +3,11 @@
 Both handlers are generators: the player updates every quarter second of generated audio
 (with a progress bar), then the waveform and spectrogram appear. API endpoints:
 ``wavenet_generate`` and ``wavenet_continue``.
+
+The digit, speaker, length and temperature controls come from the plugin's ``label``,
+``speaker``, ``seconds`` and ``temperature`` sample options (`genhub.options.Option`): default,
+range or choices and help are declared once, in ``plugins/wavenet/__init__.py``; `NARROWED`
+says where the tab offers less, and why.
 """
 
 from __future__ import annotations
@@ -14,14 +19,35 @@ import torch
 from genhub import inputs
 from genhub.audio.clips import AudioInputError, load_clip
 from genhub.audio.pictures import waveform_and_spectrogram
+from genhub.options import Option
 from genhub.plugin import MAX_SEED, TabContext
-from genhub.plugins.wavenet.sample import MAX_SECONDS, generate
-from genhub.plugins.wavenet.variants import FSDD_SPEAKERS, SAMPLE_RATE
+from genhub.plugins.wavenet.sample import generate
+from genhub.plugins.wavenet.variants import SAMPLE_RATE
 
 ANY = "any"
+"""How the digit and speaker dropdowns show (and send) "unspecified": the ``label`` option's -1,
+the ``speaker`` option's ""."""
+NARROWED = {"temperature": {"maximum": 2.0}}
+"""Where this tab's option controls offer less than the option (and so `genhub sample`) allows,
+as overrides of `genhub.options.Option.component`, which refuses any that would offer more.
+Temperature stops at 2, where the tab has always stopped, not at the option's 5: higher
+temperatures only flatten each sample's 256-way choice further towards hiss, and the shorter
+slider is finer where voices differ."""
 PRIME_SECONDS = 1.0
 """Only the end of a recording primes the model (its receptive field is 128 ms)."""
 MAX_UPLOAD_SECONDS = 60.0
+
+
+def shown(value: int | str) -> str:
+    """A value of the ``label`` or ``speaker`` option as its dropdown shows and sends it:
+    "unspecified" (-1, "") is `ANY`, a digit is its text, a speaker their name."""
+    return ANY if value in (-1, "") else str(value)
+
+
+def choices(option: Option) -> list[str]:
+    """Every value the ``label`` or ``speaker`` option allows, as its dropdown shows them."""
+    values = option.choices or range(int(option.minimum), int(option.maximum) + 1)
+    return [shown(value) for value in values]
 
 
 def as_player(wave: torch.Tensor) -> tuple[int, np.ndarray]:
@@ -30,6 +56,8 @@ def as_player(wave: torch.Tensor) -> tuple[int, np.ndarray]:
 
 
 def build_tab(context: TabContext) -> None:
+    options = {option.name: option for option in context.plugin.sample_options}
+
     def loaded():
         return context.model()
 
@@ -42,8 +70,8 @@ def build_tab(context: TabContext) -> None:
 
     def run(prime, digit, speaker, seconds, temperature, seed, progress):
         digit_index, speaker_index = condition(digit, speaker)
-        seconds = inputs.number("length (s)", seconds, 0.05, MAX_SECONDS)
-        temperature = inputs.number("temperature", temperature, 0.0, 2.0)
+        seconds = inputs.number("length (s)", seconds, seconds_slider.minimum, seconds_slider.maximum)
+        temperature = inputs.number("temperature", temperature, temperature_slider.minimum, temperature_slider.maximum)
         seed = inputs.integer("seed", seed, 0, MAX_SEED)
         clips = None
         for clips in generate(loaded().model, 1, seconds, digit_index, speaker_index, temperature, seed,
@@ -68,12 +96,15 @@ def build_tab(context: TabContext) -> None:
             gr.Info(f"using the last {PRIME_SECONDS:g} s of the {len(wave) / SAMPLE_RATE:.1f} s recording as the prime")
         yield from run(prime, digit, speaker, seconds, temperature, seed, progress)
 
-    config_digits = [str(d) for d in range(10)]
+    label, speaker_option = options["label"], options["speaker"]
     with gr.Row():
-        digit = gr.Dropdown([ANY, *config_digits], value="3", label="Digit")
-        speaker = gr.Dropdown([ANY, *FSDD_SPEAKERS], value=ANY, label="Speaker", allow_custom_value=True)
-        seconds = gr.Slider(0.05, MAX_SECONDS, value=0.6, step=0.05, label="Length (s)")
-        temperature = gr.Slider(0.0, 2.0, value=1.0, step=0.05, label="Temperature (0 = greedy)")
+        digit = gr.Dropdown(choices(label), value=shown(label.default), label="Digit", elem_id="wavenet-digit")
+        # A custom value reaches `condition`, which checks it against the chosen variant's own speakers.
+        speaker = gr.Dropdown(choices(speaker_option), value=shown(speaker_option.default), label="Speaker",
+                              allow_custom_value=True, elem_id="wavenet-speaker")
+        seconds_slider = options["seconds"].component(label="Length (s)", elem_id="wavenet-seconds")
+        temperature_slider = options["temperature"].component(label="Temperature (0 = greedy)",
+                                                              elem_id="wavenet-temperature", **NARROWED["temperature"])
         seed = gr.Number(0, precision=0, label="Seed")
     with gr.Row():
         go = gr.Button("Say it", variant="primary")
@@ -84,8 +115,8 @@ def build_tab(context: TabContext) -> None:
     player = gr.Audio(label="Generated (8 kHz; download with the player's button)", type="numpy", interactive=False,
                       elem_id="wavenet-audio")
     picture = gr.Image(label="Waveform and spectrogram", type="pil", format="png", interactive=False)
-    go.click(say, [digit, speaker, seconds, temperature, seed], [player, picture], api_name="wavenet_generate",
-             **context.events("long"))
-    cont.click(continue_recording, [recording, digit, speaker, seconds, temperature, seed], [player, picture],
-               api_name="wavenet_continue", **context.events("long"))
+    controls = [digit, speaker, seconds_slider, temperature_slider, seed]
+    go.click(say, controls, [player, picture], api_name="wavenet_generate", **context.events("long"))
+    cont.click(continue_recording, [recording, *controls], [player, picture], api_name="wavenet_continue",
+               **context.events("long"))
 
