@@ -1,4 +1,4 @@
-"""``genhub``: serve | list | train | sample | push."""
+"""``genhub``: serve | list | train | sample | push | spaces build."""
 
 from __future__ import annotations
 
@@ -79,13 +79,28 @@ def _option_values(plugin: Plugin, command: str, extra: list[str]) -> dict[str, 
                                      exit_on_error=False)
     _add_options(parser, options)
     try:
-        given, unknown = parser.parse_known_args(extra)
+        given, unknown = parser.parse_known_args(_joined(extra, options))
     except argparse.ArgumentError as err:
         raise ValueError(str(err)) from None
     if unknown:
         flags = ", ".join(o.flag for o in options) or "none"
         raise ValueError(f"{plugin.name} does not take {unknown[0]!r}; its {command} options are: {flags}")
     return checked_values(options, {name: value for name, value in vars(given).items() if value is not None})
+
+
+def _joined(arguments: list[str], options: Sequence[Option]) -> list[str]:
+    """``--flag value`` -> ``--flag=value`` for the options that take a value, so that a value
+    beginning with "-" (``--z -0.5,1``) is read as the value, not as another flag."""
+    valued = {o.flag for o in options if o.type is not bool}
+    joined: list[str] = []
+    rest = iter(arguments)
+    for argument in rest:
+        if argument in valued:
+            value = next(rest, None)
+            joined.append(argument if value is None else f"{argument}={value}")
+        else:
+            joined.append(argument)
+    return joined
 
 
 def _parser(help_command: str | None = None, help_plugin: Plugin | None = None) -> argparse.ArgumentParser:
@@ -153,6 +168,21 @@ def _parser(help_command: str | None = None, help_plugin: Plugin | None = None) 
     push.add_argument("--tag", help="tag to create on the uploaded commit (default: the spec's revision)")
     push.add_argument("--private", action="store_true")
     push.set_defaults(run=_push)
+
+    spaces = sub.add_parser("spaces", help="write a Hugging Face Space folder from the plugins (and upload it)")
+    spaces_sub = spaces.add_subparsers(dest="spaces_command", required=True)
+    space = spaces_sub.add_parser("build", help="write a ready Space folder: code, app, requirements, card, weights")
+    space.add_argument("out", type=Path, help="the folder to write (a Space built before is replaced)")
+    space.add_argument("--plugins", help="comma-separated built-in plugins to put in (default: all)")
+    space.add_argument("--hardware", default="cpu-basic",
+                       help="the Space's suggested_hardware: cpu-basic, cpu-upgrade, zero-a10g, t4-small, ... "
+                            "(default cpu-basic; any GPU kind drops the CPU-only torch wheels)")
+    space.add_argument("--weights", choices=("ship", "hub"), default="ship",
+                       help="ship: copy the released weights into the Space (default); hub: have Spaces download "
+                            "them at the pinned revisions (preload_from_hub)")
+    space.add_argument("--push", metavar="OWNER/NAME", help="then upload it to this Space repo (needs `hf auth login`)")
+    space.add_argument("--private", action="store_true", help="create the Space repo private")
+    space.set_defaults(run=_spaces)
     return parser
 
 
@@ -273,6 +303,26 @@ def _push(args: argparse.Namespace, extra: list[str], argv: list[str]) -> int:
     api.create_tag(args.repo_id, tag=tag, revision=commit.oid, exist_ok=True)
     print(f"uploaded {folder} to {args.repo_id} at commit {commit.oid}, tagged {tag}; "
           f"pin revision={commit.oid!r} in the plugin's WeightsSpec for an immutable pin")
+    return 0
+
+
+def _spaces(args: argparse.Namespace, extra: list[str], argv: list[str]) -> int:
+    import importlib.util
+
+    # The builder copies this checkout's folders (hub/, plugins/, training/, weights/, spaces/),
+    # so it lives beside them in spaces/build.py rather than in the installed package.
+    path = Path(__file__).resolve().parent.parent / "spaces" / "build.py"
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} does not exist: `genhub spaces build` copies a genhub checkout "
+                                f"(git clone), which has spaces/ and weights/ beside hub/")
+    spec = importlib.util.spec_from_file_location("genhub_spaces_build", path)
+    builder = sys.modules[spec.name] = importlib.util.module_from_spec(spec)  # dataclasses look it up
+    spec.loader.exec_module(builder)
+    out = builder.build(args.out, args.plugins, hardware=args.hardware, weights=args.weights)
+    print(f"wrote the Space in {out}")
+    if args.push:
+        commit = builder.push(out, args.push, private=args.private)
+        print(f"pushed to https://huggingface.co/spaces/{args.push} ({commit})")
     return 0
 
 

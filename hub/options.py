@@ -170,7 +170,11 @@ class Option:
             number = _number_from_text(value)
         else:
             raise self._wrong(value)
-        if not math.isfinite(number):
+        try:
+            finite = math.isfinite(number)
+        except OverflowError:   # an int too large for a float
+            finite = False
+        if not finite:
             raise self._wrong(value)
         if self.type is int:
             if number != int(number):

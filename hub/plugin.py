@@ -117,7 +117,8 @@ TRAIN_FLAGS: Mapping[str, Option] = MappingProxyType({option.name: option for op
     Option("batch_size", int, None, "examples per optimizer step; default: the variant's recipe", minimum=1),
     Option("lr", float, None, "learning rate; default: the variant's recipe", minimum=1e-8, maximum=10),
     Option("max_steps", int, None, "stop after this many optimizer steps", minimum=1),
-    Option("train_limit", int, None, "use only the first N training examples", minimum=1),
+    Option("train_limit", int, None, "use only the first N training examples (a validation split is carved from "
+           "them)", minimum=2),
 )})
 """The generic training flags, by name: each one's value arrives as the `TrainRequest` field of
 that name. A plugin lists those it honours in ``train_options`` (see `train_flags`)."""

@@ -1,6 +1,6 @@
 """Hugging Face Space entry point: the genhub app on the Space's CPU (or GPU) hardware.
 
-`spaces/build.py` copies this file to the root of the Space next to the genhub packages and
+`genhub spaces build` copies this file to the root of the Space next to the genhub packages and
 weights; Spaces runs it with the Gradio SDK. It serves the way ``genhub serve`` does (input
 checks, fair queues, swept uploads, tuned process): a Space is the most public place the hub runs.
 """

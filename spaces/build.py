@@ -1,49 +1,248 @@
-"""Assemble a Hugging Face Space folder from this repository, and optionally upload it.
+"""Write a Hugging Face Space folder from the plugin registry, and optionally upload it.
 
-    python spaces/build.py DEST [--push OWNER/NAME] [--private]
+    genhub spaces build OUT [--plugins vae,cgan] [--hardware cpu-basic] [--weights ship|hub]
+                            [--push OWNER/NAME] [--private]
+    python spaces/build.py OUT [...]      # the same command
+
+The folder is what Spaces runs with the Gradio SDK: the genhub packages in their installed
+layout (``genhub/`` from hub/, ``genhub/training/`` from training/, and in ``genhub/plugins/``
+only the selected plugins' folders: the registry discovers folders, so the others are simply
+not there), ``app.py``, the pinned ``requirements.txt``, and a ``README.md`` whose front matter
+configures the Space and whose body lists the plugins.
+
+Weights: ``ship`` copies the selected variants' released files into ``weights/<plugin>/<variant>/``
+(checked against their sha256 first); ``hub`` ships none and lists them in the front matter's
+``preload_from_hub``, so Spaces downloads them at the pinned revision into its Hugging Face cache
+at build time, where `genhub.weights` finds them.
 """
 
 from __future__ import annotations
 
-import argparse
 import shutil
+import sys
+from dataclasses import dataclass
 from pathlib import Path
 
+from genhub.plugin import CONFIG_FILENAME, Plugin, WeightsSpec
+from genhub.registry import discover, folder_sources, parse_selection
+
 REPO = Path(__file__).resolve().parent.parent
-# Where each folder goes: the installed layout (setup.py), so the app imports ``genhub`` as installed.
-FOLDERS = {"hub": "genhub", "plugins": "genhub/plugins", "training": "genhub/training", "weights": "weights"}
-SPACE_FILES = ("app.py", "requirements.txt", "README.md")
-SKIP = shutil.ignore_patterns("__pycache__", "*.pyc", "log.jsonl", "checkpoint")
+SPACE_FILES = REPO / "spaces"
+WEIGHTS = REPO / "weights"
+PACKAGES = {"hub": "genhub", "training": "genhub/training"}
+"""Always shipped, in the installed layout (setup.py), so the app imports ``genhub`` as installed."""
+SKIP = shutil.ignore_patterns("__pycache__", "*.pyc")
+WEIGHTS_MODES = ("ship", "hub")
+DEFAULT_HARDWARE = "cpu-basic"
+CPU_WHEELS = "--extra-index-url https://download.pytorch.org/whl/cpu"
+"""The requirements line that picks torch's CPU wheels; left out for GPU hardware (PyPI's are CUDA)."""
+SHORT_DESCRIPTION_MAX = 60
+"""Characters Spaces allows in ``short_description``."""
+
+TAB_JUDGES = {"cgan": "classifier"}
+"""Plugins whose tab loads judge weights besides its own: the CGAN tab captions each picture with
+what ``load_judge(config["data"]["dataset"])`` reads (plugins/cgan/ui.py). Value: the judges'
+folder under weights/, one variant per dataset."""
 
 
-def build(dest: Path) -> Path:
-    """Copy the packages, weights and Space files into ``dest`` (replacing what was there)."""
-    if dest.exists():
-        shutil.rmtree(dest)
-    dest.mkdir(parents=True)
-    for folder, target in FOLDERS.items():
-        shutil.copytree(REPO / folder, dest / target, ignore=SKIP)
-    for name in SPACE_FILES:
-        shutil.copy2(REPO / "spaces" / name, dest / name)
-    return dest
+@dataclass(frozen=True)
+class ShippedWeights:
+    """One variant the Space needs: a plugin's, or a judge a plugin's tab loads."""
+
+    folder: str
+    """Its folder under weights/: the plugin's name, or the judges' (``classifier``)."""
+    spec: WeightsSpec
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("dest", type=Path)
-    parser.add_argument("--push", metavar="OWNER/NAME", help="upload to this Space repo")
-    parser.add_argument("--private", action="store_true")
-    args = parser.parse_args()
-    dest = build(args.dest)
-    print(f"assembled the Space in {dest}")
-    if args.push:
-        from huggingface_hub import HfApi
+def build(out: Path, plugins: str | None = None, *, hardware: str = DEFAULT_HARDWARE,
+          weights: str = "ship") -> Path:
+    """Write the Space for ``plugins`` (comma-separated names; None: every built-in plugin) into
+    ``out``, replacing what was there. ``hardware`` is the front matter's ``suggested_hardware``;
+    ``weights`` is ``"ship"`` or ``"hub"`` (module docstring). Returns ``out``.
 
-        api = HfApi()
-        api.create_repo(args.push, repo_type="space", space_sdk="gradio", private=args.private, exist_ok=True)
-        commit = api.upload_folder(repo_id=args.push, repo_type="space", folder_path=dest)
-        print(f"pushed to https://huggingface.co/spaces/{args.push} ({commit.oid})")
+    Raises ValueError for an unknown hardware, weights mode or plugin, a plugin that is not a
+    folder under plugins/, shipped weights that are missing or not the released ones, or an
+    ``out`` holding anything but a Space built before; RuntimeError for a plugin that does not
+    load. Nothing is written then.
+    """
+    check_hardware(hardware)
+    if weights not in WEIGHTS_MODES:
+        raise ValueError(f"--weights must be one of {', '.join(WEIGHTS_MODES)}, got {weights!r}")
+    selected = select_plugins(plugins)
+    needed = weights_needed(selected)
+    if weights == "ship":
+        for item in needed:
+            check_released(item)
+    out = Path(out)
+    if out.exists():
+        if any(out.iterdir()) and not is_space(out):
+            raise ValueError(f"{out} exists and is not a Space folder this command wrote (no app.py and genhub/); "
+                             f"name a new or empty folder, or remove it yourself")
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    for folder, target in PACKAGES.items():
+        shutil.copytree(REPO / folder, out / target, ignore=SKIP)
+    plugins_dir = out / "genhub" / "plugins"
+    plugins_dir.mkdir()
+    for module in (REPO / "plugins").glob("*.py"):
+        shutil.copy2(module, plugins_dir / module.name)
+    for plugin in selected:
+        shutil.copytree(REPO / "plugins" / plugin.name, plugins_dir / plugin.name, ignore=SKIP)
+    if weights == "ship":
+        for item in needed:
+            copy_weights(item, out / "weights" / item.folder / item.spec.variant)
+    shutil.copy2(SPACE_FILES / "app.py", out / "app.py")
+    (out / "requirements.txt").write_text(requirements(hardware))
+    space_card(selected, needed, hardware, weights).save(out / "README.md")
+    return out
+
+
+def is_space(folder: Path) -> bool:
+    """Whether ``folder`` looks like a Space `build` wrote, so replacing it loses nothing of yours."""
+    return (folder / "app.py").is_file() and (folder / "genhub" / "__init__.py").is_file()
+
+
+def check_hardware(hardware: str) -> None:
+    from huggingface_hub import SpaceHardware
+
+    known = [h.value for h in SpaceHardware]
+    if hardware not in known:
+        raise ValueError(f"--hardware must be one of {', '.join(known)}; got {hardware!r}")
+
+
+def select_plugins(names: str | None) -> list[Plugin]:
+    """The built-in plugins named in ``names`` (None or empty: all of them), loaded, in tab order."""
+    folders = [source.name for source in folder_sources()]
+    records = discover(parse_selection(names) or folders, autoload=False)  # ValueError for unknown names
+    if packaged := [r.name for r in records if r.name not in folders]:
+        raise ValueError(f"a Space carries the plugin folders under plugins/ only; {', '.join(packaged)} "
+                         f"comes from an installed package (built-in: {', '.join(folders)})")
+    if broken := [r for r in records if r.plugin is None]:
+        raise RuntimeError(f"plugin {broken[0].name!r} does not load, so it cannot go in a Space: "
+                           f"{broken[0].error.splitlines()[0]}")
+    return [r.plugin for r in records]
+
+
+def weights_needed(plugins: list[Plugin]) -> list[ShippedWeights]:
+    """Every variant of ``plugins``, then the judges their tabs load (`TAB_JUDGES`), once each."""
+    needed = [ShippedWeights(p.name, spec) for p in plugins for spec in p.variants]
+    for plugin in plugins:
+        if plugin.name in TAB_JUDGES:
+            needed += [ShippedWeights(TAB_JUDGES[plugin.name], spec) for spec in judges_of(plugin)]
+    return list(dict.fromkeys(needed))
+
+
+def judges_of(plugin: Plugin) -> list[WeightsSpec]:
+    """The judge of each variant's dataset (config.json ``data.dataset``), as the tab loads it."""
+    from genhub.training.evaluation.classifier import JUDGES
+    from genhub.weights import read_config, resolve_weights
+
+    datasets = [read_config(resolve_weights(plugin.name, spec).config_file)["data"]["dataset"]
+                for spec in plugin.variants]
+    return [JUDGES[dataset] for dataset in dict.fromkeys(datasets)]
+
+
+def check_released(item: ShippedWeights) -> None:
+    """``weights/<folder>/<variant>/`` holds config.json and the file hashing to the spec's sha256."""
+    from genhub.weights import sha256_of
+
+    folder = WEIGHTS / item.folder / item.spec.variant
+    fix = "restore them (`git checkout -- weights/`) or build with `--weights hub`"
+    for name in (item.spec.filename, CONFIG_FILENAME):
+        if not (folder / name).is_file():
+            raise ValueError(f"{folder / name} is missing: a Space ships the released weights; {fix}")
+    digest = sha256_of(folder / item.spec.filename)
+    if digest != item.spec.sha256:
+        raise ValueError(f"{folder / item.spec.filename} has sha256 {digest[:12]}…, not the released "
+                         f"{item.spec.sha256[:12]}…; {fix}")
+
+
+def copy_weights(item: ShippedWeights, target: Path) -> None:
+    """The weights, config.json and model card; not the training log, curves or checkpoints."""
+    source = WEIGHTS / item.folder / item.spec.variant
+    target.mkdir(parents=True)
+    for name in (item.spec.filename, CONFIG_FILENAME, "README.md"):
+        if (source / name).is_file():
+            shutil.copy2(source / name, target / name)
+
+
+def requirements(hardware: str) -> str:
+    """spaces/requirements.txt; on GPU hardware without the CPU-wheel index, so torch gets CUDA."""
+    lines = (SPACE_FILES / "requirements.txt").read_text().splitlines()
+    if not hardware.startswith("cpu"):
+        lines = [line for line in lines if line.strip() != CPU_WHEELS]
+    return "\n".join(lines) + "\n"
+
+
+def short_description(plugins: list[Plugin]) -> str:
+    """At most 60 characters: the titles joined; when that is too long, each title's first word
+    (its model family, "VAE latent explorer" -> "VAE"); past that, cut with "…"."""
+    text = ", ".join(p.title for p in plugins)
+    if len(text) > SHORT_DESCRIPTION_MAX:
+        text = "Generative-model demos: " + ", ".join(p.title.split()[0] for p in plugins)
+    if len(text) > SHORT_DESCRIPTION_MAX:
+        text = text[:SHORT_DESCRIPTION_MAX - 1].rstrip(" ,") + "…"
+    return text
+
+
+def preload_entry(spec: WeightsSpec) -> str:
+    """``"<repo_id> <file1>,<file2> <revision>"``: one ``preload_from_hub`` line of the front matter."""
+    return f"{spec.repo_id} {spec.filename},{CONFIG_FILENAME} {spec.revision}"
+
+
+def space_card(plugins: list[Plugin], needed: list[ShippedWeights], hardware: str, weights: str):
+    """The Space's README.md: front matter (huggingface_hub's `SpaceCardData`) and a body listing
+    the plugins with their titles, descriptions and variants."""
+    import gradio
+    from huggingface_hub import SpaceCard, SpaceCardData
+
+    extra = {"preload_from_hub": [preload_entry(item.spec) for item in needed]} if weights == "hub" else {}
+    data = SpaceCardData(
+        title="genhub" if len(plugins) > 1 else f"genhub: {plugins[0].title}",
+        emoji="🧪", colorFrom="indigo", colorTo="pink",
+        sdk="gradio", sdk_version=gradio.__version__,
+        python_version=f"{sys.version_info.major}.{sys.version_info.minor}",
+        app_file="app.py", pinned=False, license="mit",
+        short_description=short_description(plugins),
+        suggested_hardware=hardware,
+        models=list(dict.fromkeys(item.spec.repo_id for item in needed)),
+        **extra,
+    )
+    return SpaceCard(f"---\n{data.to_yaml()}\n---\n\n{card_body(plugins, needed, weights)}")
+
+
+def card_body(plugins: list[Plugin], needed: list[ShippedWeights], weights: str) -> str:
+    where = ("in `weights/<plugin>/<variant>/`" if weights == "ship" else
+             "downloaded by Spaces at build time (`preload_from_hub`) at the pinned revisions")
+    lines = ["# genhub", "",
+             "Generative-model demos, one tab per model family, built from genhub's plugin registry "
+             "(`genhub spaces build`).", ""]
+    for plugin in plugins:
+        lines += [f"## {plugin.title}", "", plugin.description, "", "| variant | what | weights |", "|---|---|---|"]
+        lines += [f"| `{s.variant}` | {s.summary} | [`{s.repo_id}`](https://huggingface.co/{s.repo_id}) "
+                  f"@ `{s.revision}` |" for s in plugin.variants]
+        lines.append("")
+    judges = [item.spec for item in needed if item.folder not in {p.name for p in plugins}]
+    if judges:
+        lines += ["Judge classifiers some tabs read their pictures with: "
+                  + ", ".join(f"[`{s.repo_id}`](https://huggingface.co/{s.repo_id})" for s in judges) + ".", ""]
+    lines += [f"Weights: {where}, each checked against its release's sha256.", "",
+              "Test digits come from torchvision's MNIST download on first use; set `GENHUB_DATA` in the "
+              "Space's settings to use a mounted copy instead.", ""]
+    return "\n".join(lines)
+
+
+def push(out: Path, repo_id: str, *, private: bool = False) -> str:
+    """Create the Space repo ``repo_id`` (Gradio SDK) if needed and upload ``out``; return the commit."""
+    from huggingface_hub import HfApi
+
+    api = HfApi()
+    api.create_repo(repo_id, repo_type="space", space_sdk="gradio", private=private, exist_ok=True)
+    return api.upload_folder(repo_id=repo_id, repo_type="space", folder_path=out, commit_message="genhub spaces build",
+                             ignore_patterns=["**/__pycache__/**", "*.pyc", ".gradio/**"]).oid  # left by a local run
 
 
 if __name__ == "__main__":
-    main()
+    from genhub.cli import main
+
+    raise SystemExit(main(["spaces", "build", *sys.argv[1:]]))

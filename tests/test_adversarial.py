@@ -43,14 +43,32 @@ def _same(a: nn.Module, b: nn.Module) -> bool:
     return all(torch.equal(x, y) for x, y in zip(a.state_dict().values(), b.state_dict().values()))
 
 
-def test_a_resumed_run_ends_exactly_where_an_unbroken_one_does(tmp_path):
-    _, unbroken = _run(tmp_path / "unbroken", 6)
-    _run(tmp_path / "broken", 3)
-    _, resumed = _run(tmp_path / "broken", 6)
+@pytest.mark.parametrize("objective", ["hinge", "wgan-gp"])
+def test_a_resumed_run_ends_exactly_where_an_unbroken_one_does(tmp_path, objective):
+    _, unbroken = _run(tmp_path / "unbroken", 6, objective=objective)
+    _run(tmp_path / "broken", 3, objective=objective)
+    _, resumed = _run(tmp_path / "broken", 6, objective=objective)
     assert resumed.steps == 6
     assert _same(unbroken.generator_ema, resumed.generator_ema)
     assert _same(unbroken.discriminator, resumed.discriminator)
     assert [r["step"] for r in read_log(tmp_path / "broken" / "log.jsonl")] == [1, 2, 3, 4, 5, 6]
+
+
+def test_a_run_that_crashed_between_checkpoints_resumes_without_repeating_its_log(tmp_path):
+    def crash_at_step_3(generator: nn.Module) -> dict[str, float]:
+        raise KeyboardInterrupt
+
+    torch.manual_seed(0)
+    model = ConditionalGAN(**TINY)
+    config = GANConfig(steps=6, batch_size=8, log_every=1, save_every=2, validate_every=3)
+    with pytest.raises(KeyboardInterrupt):
+        train_adversarial(model.generator, model.discriminator, _tiny_data(), conditional_task(8), config, tmp_path,
+                          torch.device("cpu"), validate=crash_at_step_3)
+    assert [r["step"] for r in read_log(tmp_path / "log.jsonl")] == [1, 2, 3], "step 3 was logged, not saved"
+    result = train_adversarial(model.generator, model.discriminator, _tiny_data(), conditional_task(8), config,
+                               tmp_path, torch.device("cpu"))
+    assert result.steps == 6
+    assert [r["step"] for r in read_log(tmp_path / "log.jsonl")] == [1, 2, 3, 4, 5, 6]
 
 
 def test_the_validator_chooses_the_kept_generator(tmp_path):

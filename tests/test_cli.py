@@ -139,3 +139,11 @@ def test_a_translation_plugin_trains_and_translates_a_file_end_to_end(tmp_path, 
     Image.fromarray(pixels[..., 0]).save(grey := tmp_path / "grey.png")
     assert main([*common, "--input", str(grey), "--out", str(tmp_path / "grey.npy")]) == 0
     assert np.load(tmp_path / "grey.npy").shape == (1, 1, 13, 17), "a grey file stays one channel"
+
+
+def test_an_option_value_that_starts_with_a_minus_is_read_as_the_value(tmp_path):
+    out = tmp_path / "z.npy"
+    assert main(["sample", "vae", "--variant", "mnist-2d", "--z", "-0.5,1", "--count", "1", "--out", str(out)]) == 0
+    again = tmp_path / "z2.npy"
+    assert main(["sample", "vae", "--variant", "mnist-2d", "--z=-0.5,1", "--count", "1", "--out", str(again)]) == 0
+    assert np.array_equal(np.load(out), np.load(again))

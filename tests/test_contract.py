@@ -184,7 +184,7 @@ def test_the_tiny_config_trains_saves_loads_back_and_serves_its_tab(plugin, data
     plugin.train(_tiny_request(plugin, out, data_dir))
     loaded = from_pretrained(plugin, weights_dir=tmp_path)
     assert loaded.origin == str(out) and not loaded.model.training
-    assert loaded.config["model"] == {**plugin.tiny_config["model"], **loaded.config["model"]}, \
+    assert {**loaded.config["model"], **plugin.tiny_config["model"]} == loaded.config["model"], \
         "config.json records the tiny architecture it trained"
     assert sum(p.numel() for p in loaded.model.parameters()) < TINY_PARAMETERS
     first = run(plugin, loaded.model, loaded.config, {}, seed=5)

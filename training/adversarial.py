@@ -33,7 +33,7 @@ from torch import nn
 from tqdm import tqdm
 
 from genhub.training.checkpoint import has_checkpoint, load_checkpoint, save_checkpoint
-from genhub.training.curves import append_log, plot_loss_curve, read_log
+from genhub.training.curves import append_log, plot_loss_curve, read_log, truncate_log
 from genhub.training.distributed import Distributed, all_reduce_mean, setup_distributed, teardown_distributed
 from genhub.training.ema import update_ema
 from genhub.training.gan_objectives import OBJECTIVES, gradient_penalty, make_optimizer
@@ -84,6 +84,13 @@ class GANConfig:
     save_every: int = 500
     validate_every: int = 1000
 
+    def __post_init__(self) -> None:
+        if self.objective not in OBJECTIVES:
+            raise ValueError(f"unknown GAN objective {self.objective!r}; known: {', '.join(OBJECTIVES)}")
+        for name in ("steps", "batch_size", "r1_every", "log_every", "save_every", "validate_every"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"GANConfig.{name} must be at least 1, got {getattr(self, name)}")
+
 
 @dataclass
 class GANResult:
@@ -96,6 +103,7 @@ class GANResult:
     best: dict[str, Any] = field(default_factory=dict)
     """The validation record of the kept generator: ``{"step": …, metric: …}``."""
     history: list[dict[str, Any]] = field(default_factory=list)
+    trained_examples: int = 0
     validation_examples: int = 0
     """Set by the caller that carved the validation split, for the training record."""
 
@@ -141,11 +149,14 @@ def train_adversarial(generator: nn.Module, discriminator: nn.Module, data: Batc
         progress = load_checkpoint(ckpt, state, optimizers)
         step, seconds, best = progress["step"], progress["seconds"], progress.get("best", {})
         if place.is_main:
+            truncate_log(log_path, step)
             print(f"resuming from {ckpt}: step {step}")
     elif place.is_main and log_path.exists():
         log_path.unlink()
     data = [t.to(device) for t in data]
-    local_batch = max(1, config.batch_size // place.world_size)
+    if config.batch_size % place.world_size:
+        raise ValueError(f"batch size {config.batch_size} does not split evenly over {place.world_size} processes")
+    local_batch = config.batch_size // place.world_size
     rng = torch.Generator(device=device)
 
     def draw() -> list[torch.Tensor]:
@@ -162,83 +173,91 @@ def train_adversarial(generator: nn.Module, discriminator: nn.Module, data: Batc
     ema.eval()
     bar = tqdm(total=config.steps, initial=step, desc=title, dynamic_ncols=True, disable=not place.is_main)
     started = time.perf_counter()
-    while step < config.steps:
-        # Random draws depend only on (seed, rank, step): a resumed run continues exactly as an unbroken one.
-        rng.manual_seed(config.seed * 1_000_003 + place.rank * 7919 + step)
-        for _ in range(objective.d_steps):
-            batch = draw()
-            real, real_c = task.real(batch)
-            with torch.no_grad():
-                fake, fake_c = task.fake(generator, batch, rng)
-            logits, aux = _split(task.critic(discriminator, seen(torch.cat([real, fake])), task.join(real_c, fake_c)))
-            loss_d = objective.d_loss(logits[: len(real)], logits[len(real):])
-            losses = {"loss_d": loss_d}
-            if aux is not None:
-                losses["aux_d"] = aux[: len(real)].mean()
-                loss_d = loss_d + losses["aux_d"]
-            if objective.gradient_penalty:
-                penalty = gradient_penalty(lambda im, c=real_c: _split(task.critic(discriminator, seen(im), c))[0],
-                                           real, fake)
-                loss_d = loss_d + objective.gradient_penalty * penalty
-                losses["gradient_penalty"] = penalty
-            if config.r1_gamma and d_calls % config.r1_every == 0:
-                r1 = _r1(discriminator, task, real, real_c, seen)
-                loss_d = loss_d + config.r1_gamma / 2 * config.r1_every * r1
-                losses["r1"] = r1
-            opt_d.zero_grad(set_to_none=True)
-            loss_d.backward()
-            _average_gradients(discriminator, place)
-            opt_d.step()
-            d_calls += 1
-            if objective.clip is not None:
+    try:
+        while step < config.steps:
+            # Random draws depend only on (seed, rank, step): a resumed run continues exactly as an unbroken one.
+            rng.manual_seed(config.seed * 1_000_003 + place.rank * 7919 + step)
+            for _ in range(objective.d_steps):
+                batch = draw()
+                real, real_c = task.real(batch)
                 with torch.no_grad():
-                    for p in discriminator.parameters():
-                        p.clamp_(-objective.clip, objective.clip)
-        batch = draw()
-        fake, fake_c = task.fake(generator, batch, rng)
-        logits, aux = _split(task.critic(discriminator, seen(fake), fake_c))
-        loss_g = objective.g_loss(logits)
-        losses["loss_g"] = loss_g
-        if aux is not None:
-            losses["aux_g"] = aux.mean()
-            loss_g = loss_g + losses["aux_g"]
-        if task.generator_extra:
-            for name, value in task.generator_extra(generator, batch, fake).items():
-                loss_g = loss_g + value
-                losses[name] = value
-        opt_g.zero_grad(set_to_none=True)
-        loss_g.backward()
-        _average_gradients(generator, place)
-        opt_g.step()
-        # Short runs (smoke tests) warm the EMA up from the start instead of averaging in the initial weights.
-        update_ema(ema, generator, min(config.ema_decay, (1 + step) / (10 + step)))
-        step += 1
-        count += 1
-        for k, v in losses.items():
-            sums[k] = sums.get(k, 0.0) + float(v.detach())
-        bar.update(1)
-        if step % config.log_every == 0 or step == config.steps:
-            means = all_reduce_mean({k: v / count for k, v in sums.items()}, place)
-            if place.is_main:
-                append_log(log_path, {"split": "train", "step": step, **{k: round(v, 5) for k, v in means.items()}})
-                bar.set_postfix(d=f"{means['loss_d']:.3f}", g=f"{means['loss_g']:.3f}")
-            sums, count = {}, 0
-        if validate is not None and (step % config.validate_every == 0 or step == config.steps) and place.is_main:
-            record = _validate(ema, validate, step)
-            append_log(log_path, {"split": "validation", **record})
-            if select is None or not best or record[select] >= best[select]:
-                best = record
-                state.best_ema.load_state_dict(ema.state_dict())
-            tqdm.write(" ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}" for k, v in record.items()))
-            state.train()
-            ema.eval()
-        if step % config.save_every == 0 or step == config.steps:
-            seconds += time.perf_counter() - started
-            started = time.perf_counter()
-            if place.is_main:
-                save_checkpoint(ckpt, state, optimizers, {"step": step, "seconds": seconds, "best": best})
-                plot_loss_curve(read_log(log_path), out_dir / "loss_curve.png", title)
-    bar.close()
+                    fake, fake_c = task.fake(generator, batch, rng)
+                both = seen(torch.cat([real, fake]))   # one forward for real and fake: one set of batch statistics
+                logits, aux = _split(task.critic(discriminator, both, task.join(real_c, fake_c)))
+                loss_d = objective.d_loss(logits[: len(real)], logits[len(real):])
+                losses = {"loss_d": loss_d}
+                if aux is not None:
+                    losses["aux_d"] = aux[: len(real)].mean()
+                    loss_d = loss_d + losses["aux_d"]
+                if objective.gradient_penalty:
+                    penalty = gradient_penalty(lambda im, c=real_c: _split(task.critic(discriminator, seen(im), c))[0],
+                                               real, fake, rng)
+                    loss_d = loss_d + objective.gradient_penalty * penalty
+                    losses["gradient_penalty"] = penalty
+                if config.r1_gamma and d_calls % config.r1_every == 0:
+                    r1 = _r1(discriminator, task, real, real_c, seen)
+                    loss_d = loss_d + config.r1_gamma / 2 * config.r1_every * r1
+                    losses["r1"] = r1
+                opt_d.zero_grad(set_to_none=True)
+                loss_d.backward()
+                _average_gradients(discriminator, place)
+                opt_d.step()
+                d_calls += 1
+                if objective.clip is not None:
+                    with torch.no_grad():
+                        for p in discriminator.parameters():
+                            p.clamp_(-objective.clip, objective.clip)
+            batch = draw()
+            fake, fake_c = task.fake(generator, batch, rng)
+            logits, aux = _split(task.critic(discriminator, seen(fake), fake_c))
+            loss_g = objective.g_loss(logits)
+            losses["loss_g"] = loss_g
+            if aux is not None:
+                losses["aux_g"] = aux.mean()
+                loss_g = loss_g + losses["aux_g"]
+            if task.generator_extra:
+                for name, value in task.generator_extra(generator, batch, fake).items():
+                    loss_g = loss_g + value
+                    losses[name] = value
+            opt_g.zero_grad(set_to_none=True)
+            loss_g.backward()
+            _average_gradients(generator, place)
+            opt_g.step()
+            # Short runs (smoke tests) warm the EMA up from the start instead of averaging in the initial weights.
+            update_ema(ema, generator, min(config.ema_decay, (1 + step) / (10 + step)))
+            step += 1
+            count += 1
+            for k, v in losses.items():
+                sums[k] = sums.get(k, 0.0) + float(v.detach())
+            bar.update(1)
+            if step % config.log_every == 0 or step == config.steps:
+                means = all_reduce_mean({k: v / count for k, v in sums.items()}, place)
+                if place.is_main:
+                    append_log(log_path, {"split": "train", "step": step, **{k: round(v, 5) for k, v in means.items()}})
+                    bar.set_postfix(d=f"{means['loss_d']:.3f}", g=f"{means['loss_g']:.3f}")
+                sums, count = {}, 0
+            if validate is not None and (step % config.validate_every == 0 or step == config.steps) and place.is_main:
+                record = _validate(ema, validate, step)
+                append_log(log_path, {"split": "validation", **record})
+                if select is None or not best or record[select] >= best[select]:
+                    best = record
+                    state.best_ema.load_state_dict(ema.state_dict())
+                tqdm.write(" ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}" for k, v in record.items()))
+                state.train()
+                ema.eval()
+            if step % config.save_every == 0 or step == config.steps:
+                seconds += time.perf_counter() - started
+                started = time.perf_counter()
+                if place.is_main:
+                    save_checkpoint(ckpt, state, optimizers, {"step": step, "seconds": seconds, "best": best})
+                    plot_loss_curve(read_log(log_path), out_dir / "loss_curve.png", title)
+    except BaseException:
+        if place.enabled and dist.is_initialized():
+            dist.destroy_process_group()  # no barrier: the other processes fail at their next collective call
+        raise
+    finally:
+        bar.close()
+    _check_in_sync(nn.ModuleList([generator, discriminator, ema]), place)
     teardown_distributed(place)
     state.cpu().eval()
     kept = state.best_ema if best and select is not None else ema
@@ -276,6 +295,18 @@ def _broadcast(module: nn.Module, place: Distributed) -> None:
     if place.enabled:
         for tensor in [*module.parameters(), *module.buffers()]:
             dist.broadcast(tensor.data, src=0)
+
+
+def _check_in_sync(module: nn.Module, place: Distributed) -> None:
+    """Every process must end with the same parameters (they average every gradient)."""
+    if not place.enabled:
+        return
+    checksum = torch.stack([p.detach().double().sum() for p in module.parameters()]).sum().view(1)
+    high, low = checksum.clone(), -checksum.clone()
+    dist.all_reduce(high, op=dist.ReduceOp.MAX)
+    dist.all_reduce(low, op=dist.ReduceOp.MAX)
+    if not torch.isclose(high, -low, rtol=1e-9, atol=1e-9).item():
+        raise RuntimeError(f"the training processes' parameters diverged (checksums {-low.item()} .. {high.item()})")
 
 
 def _average_gradients(module: nn.Module, place: Distributed) -> None:

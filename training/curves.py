@@ -12,6 +12,12 @@ def append_log(path: Path, record: dict[str, Any]) -> None:
         f.write(json.dumps(record) + "\n")
 
 
+def truncate_log(path: Path, step: int) -> None:
+    """Drop the records after ``step``: a run resumed from a checkpoint at ``step`` writes them again."""
+    kept = [r for r in read_log(path) if r.get("step", 0) <= step]
+    Path(path).write_text("".join(json.dumps(r) + "\n" for r in kept))
+
+
 def read_log(path: Path) -> list[dict[str, Any]]:
     if not Path(path).is_file():
         return []

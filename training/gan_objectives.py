@@ -62,9 +62,10 @@ OBJECTIVES: dict[str, Objective] = {o.name: o for o in (
 
 
 def gradient_penalty(critic: Callable[[torch.Tensor], torch.Tensor], real: torch.Tensor,
-                     fake: torch.Tensor) -> torch.Tensor:
-    """WGAN-GP: mean over the batch of (‖∇ₓ critic(x̂)‖₂ − 1)², x̂ = εx + (1 − ε)x̃, ε ~ U[0, 1] per image."""
-    eps = torch.rand(len(real), *([1] * (real.ndim - 1)), device=real.device)
+                     fake: torch.Tensor, rng: torch.Generator | None = None) -> torch.Tensor:
+    """WGAN-GP: mean over the batch of (‖∇ₓ critic(x̂)‖₂ − 1)², x̂ = εx + (1 − ε)x̃, ε ~ U[0, 1] per image,
+    drawn from ``rng`` (None: torch's global generator)."""
+    eps = torch.rand(len(real), *([1] * (real.ndim - 1)), device=real.device, generator=rng)
     mixed = (eps * real + (1 - eps) * fake).requires_grad_(True)
     grad, = torch.autograd.grad(critic(mixed).sum(), mixed, create_graph=True)
     return ((grad.flatten(1).norm(dim=1) - 1) ** 2).mean()

@@ -21,7 +21,7 @@ from torch.nn.parallel import DistributedDataParallel
 from tqdm import tqdm
 
 from genhub.training.checkpoint import has_checkpoint, load_checkpoint, save_checkpoint
-from genhub.training.curves import append_log, plot_loss_curve, read_log
+from genhub.training.curves import append_log, plot_loss_curve, read_log, truncate_log
 from genhub.training.distributed import all_reduce_mean, setup_distributed, teardown_distributed
 
 LossFn = Callable[[nn.Module, Sequence[torch.Tensor], int], dict[str, torch.Tensor]]
@@ -82,6 +82,7 @@ def fit(model: nn.Module, data: Sequence[torch.Tensor], loss_fn: LossFn, config:
         progress = load_checkpoint(ckpt_dir, model, optimizer)
         epoch, step, seconds = progress["epoch"], progress["step"], progress.get("seconds", 0.0)
         if place.is_main:
+            truncate_log(log_path, step)
             print(f"resuming from {ckpt_dir}: epoch {epoch}, step {step}")
     elif place.is_main and log_path.exists():
         log_path.unlink()

@@ -35,11 +35,11 @@ PLUGIN = Plugin(
     ),
     train_options=(
         *train_flags("epochs", "batch_size", "lr", "max_steps", "train_limit"),
-        Option("objective", str, "hinge", "GAN objective (genhub.training.gan_objectives); the released "
-               "variants use hinge", choices=tuple(OBJECTIVES)),
-        Option("g_channels", int, RECIPES["mnist"].model["g_channels"], "generator width (channels at 14×14)",
+        Option("objective", str, None, "GAN objective (genhub.training.gan_objectives); default: the variant's "
+               "recipe (hinge)", choices=tuple(OBJECTIVES)),
+        Option("g_channels", int, None, "generator width (channels at 14×14); default: the variant's recipe",
                minimum=1, maximum=512),
-        Option("d_channels", int, RECIPES["mnist"].model["d_channels"], "discriminator width (channels at 14×14)",
+        Option("d_channels", int, None, "discriminator width (channels at 14×14); default: the variant's recipe",
                minimum=1, maximum=512),
     ),
     tiny_config={"model": {"z_dim": 4, "classes": 10, "embed_dim": 4, "g_channels": 4, "d_channels": 4}},

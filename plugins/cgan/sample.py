@@ -68,8 +68,6 @@ def sample(model: ConditionalGAN, config: Mapping[str, Any], request: SampleRequ
 
     Options: ``label`` (a class index; -1, the default, cycles 0, 1, …, 9, 0, …). The i-th
     image uses z from `noise_block` (seed, count)."""
-    if request.count < 1:
-        raise ValueError(f"count must be >= 1, got {request.count}")
     classes = int(config["model"].get("classes", 10))
     label = int(request.options.get("label", -1))
     if not -1 <= label < classes:

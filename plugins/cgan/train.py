@@ -68,7 +68,7 @@ def train_gan(recipe: VariantRecipe, out_dir: Path, *, data_dir=None, device: st
     model.discriminator = result.discriminator
     recompute_batchnorm(model.generator, lambda: model.generator(
         torch.randn(256, model.z_dim), torch.arange(256) % model.classes))
-    result.validation_examples = len(val_x)
+    result.trained_examples, result.validation_examples = len(x), len(val_x)
     return model.eval(), result
 
 
@@ -103,8 +103,9 @@ def train(request: TrainRequest) -> Path:
     if request.variant not in RECIPES:
         raise ValueError(f"unknown CGAN variant {request.variant!r}; known: {', '.join(RECIPES)}")
     recipe = RECIPES[request.variant]
-    widths = {k: request.options[k] for k in ("g_channels", "d_channels") if k in request.options}
-    recipe = dataclasses.replace(recipe, objective=request.options.get("objective", recipe.objective),
+    given = {k: v for k, v in request.options.items() if v is not None}   # None: the recipe decides
+    widths = {k: given[k] for k in ("g_channels", "d_channels") if k in given}
+    recipe = dataclasses.replace(recipe, objective=given.get("objective", recipe.objective),
                                  model=request.architecture({**recipe.model, **widths}))
     started = time.perf_counter()
     model, result = train_gan(recipe, request.out_dir, data_dir=request.data_dir, device=request.device,
@@ -136,7 +137,8 @@ def release_cgan(model: ConditionalGAN, request: TrainRequest, recipe: VariantRe
     metrics = {} if request.train_limit else score_generator(model, recipe.dataset, request.data_dir, per_class=1000)
     grid = sample(model, {"model": model.config}, SampleRequest(count=100, seed=0))
     out = Path(request.out_dir)
-    release(out, model, plugin="cgan", variant=request.variant, data=data_facts(recipe.dataset),
+    data = data_facts(recipe.dataset, result.trained_examples, result.validation_examples)
+    release(out, model, plugin="cgan", variant=request.variant, data=data,
                   training=training, metrics=metrics, card=card_text,
                   samples=grid_image(grid.data, nrow=10, scale=2))
     return out

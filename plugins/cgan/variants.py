@@ -37,12 +37,14 @@ RECIPES = {
 }
 
 
-def data_facts(dataset: str) -> dict[str, Any]:
+def data_facts(dataset: str, trained: int = 60_000, held_out: int = 0) -> dict[str, Any]:
+    """config.json's ``"data"``: ``trained`` training images used, ``held_out`` more kept for validation."""
+    used = f"{trained:,} training images" + (f" ({held_out:,} more held out for validation)" if held_out else "")
     classes = list(IDX_DATASETS[dataset].classes)
     source = "LeCun, Cortes & Burges" if dataset == "mnist" else "Xiao, Rasul & Vollgraf, Zalando"
     return {
         "dataset": dataset, "image_size": 28, "channels": 1, "value_range": [0.0, 1.0], "classes": classes,
         "description": f"{dataset} ({source}): "
-                       f"the 60,000 training images, pixels scaled to [-1, 1] for the GAN, samples returned in [0, 1]; "
+                       f"{used}, pixels scaled to [-1, 1] for the GAN, samples returned in [0, 1]; "
                        "scored against the 10,000 test images with the project's judge classifier.",
     }

@@ -48,7 +48,7 @@ def train(request: TrainRequest) -> Path:
         raise ValueError(f"unknown PixelCNN variant {request.variant!r}; known: {', '.join(RECIPES)}")
     recipe = RECIPES[request.variant]
     recipe = dataclasses.replace(recipe, model=request.architecture(recipe.model))
-    levels = recipe.levels
+    levels = recipe.model["levels"]   # the architecture trained, tiny-config overrides included
     images, labels = load_idx_dataset("mnist", "train", request.data_dir, request.train_limit)
     test_images, test_labels = load_idx_dataset("mnist", "test", request.data_dir,
                                                 2000 if request.train_limit is None else 256)

@@ -93,7 +93,7 @@ def card_text(config: Mapping[str, Any]) -> CardText:
     return CardText(title=f"genhub judge classifier — {config['variant']}",
                     summary="The classifier that scores generated images (label accuracy, and the 128-D "
                             "features of its penultimate layer for the Fréchet distance and diversity). "
-                            "Not a demo: the measuring stick of `evaluation/`.",
+                            "Not a demo: the measuring stick of `training/evaluation/`.",
                     task="image-classification", metric_names={"test_accuracy": "test accuracy"})
 
 
