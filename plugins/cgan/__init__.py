@@ -17,8 +17,8 @@ PLUGIN = Plugin(
         "write a number in one handwriting, keep the best of N as the discriminator rates them."
     ),
     variants=(
-        WeightsSpec(variant="mnist", repo_id="genhub/cgan-mnist", revision="v1",
-                    sha256="e555ff15cb1ff177341e725e93c996326aea90f166912cafabe1b400a3214f80",
+        WeightsSpec(variant="mnist", repo_id="genhub/cgan-mnist", revision="v2",
+                    sha256="ee5fca3b83661b5a0897458070e60f078510bb1167856c76b45ca3b8667f4a11",
                     summary=RECIPES["mnist"].summary),
         WeightsSpec(variant="fashion-mnist", repo_id="genhub/cgan-fashion-mnist", revision="v1",
                     sha256="5e25b5f715513475ac055173143f6216f692cd31388757b0c43e899cdc1027d9",
