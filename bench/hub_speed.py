@@ -18,10 +18,8 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -30,6 +28,7 @@ import torch
 
 from bench.report import print_table, write_results
 from genhub.registry import discover
+from genhub.spawn import spawned_server
 from genhub.weights import from_pretrained
 
 REPO = Path(__file__).resolve().parent.parent
@@ -40,23 +39,10 @@ ANCHORS = (3, 2, 0)
 def running_hub(port: int):
     """Start ``genhub serve`` and yield (seconds until the page answered HTTP 200, url)."""
     env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1"}
-    started = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-m", "genhub.cli", "serve", "--port", str(port)], cwd=REPO,
-                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/"
-    try:
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError("genhub serve exited during start")
-            try:
-                if urllib.request.urlopen(url, timeout=1).status == 200:
-                    break
-            except OSError:
-                time.sleep(0.02)
-        yield time.perf_counter() - started, url
-    finally:
-        process.terminate()
-        process.wait(10)
+    command = [sys.executable, "-m", "genhub.cli", "serve", "--port", str(port)]
+    with spawned_server(command, url, cwd=REPO, env=env, poll=0.02) as (_, took):
+        yield took, url
 
 
 def percentiles(seconds: list[float]) -> dict[str, float]:

@@ -66,7 +66,6 @@ import random
 import shutil
 import socket
 import struct
-import subprocess
 import sys
 import tempfile
 import time
@@ -82,6 +81,7 @@ from typing import Any
 import numpy as np
 
 from bench.report import print_table, write_results
+from genhub.spawn import log_tail, spawned_server
 
 REPO = Path(__file__).resolve().parent.parent
 LOOPBACK = "127.0.0.1"
@@ -364,38 +364,11 @@ def started_hub(port: int, temp_dir: Path, log_path: Path, start_timeout: float)
     if not env.get("GENHUB_DATA") and (REPO.parent / "shared" / "datasets").is_dir():
         env["GENHUB_DATA"] = str(REPO.parent / "shared" / "datasets")
     url = f"http://{LOOPBACK}:{port}/"
-    started = time.perf_counter()
-    with open(log_path, "wb") as log:
-        command = [sys.executable, "-m", "genhub.cli", "serve", "--host", LOOPBACK, "--port", str(port),
-                   "--no-plugin-autoload"]
-        process = subprocess.Popen(command, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"genhub serve exited during start:\n{_tail(log_path)}")
-            if time.perf_counter() - started > start_timeout:
-                raise RuntimeError(f"genhub serve did not answer within {start_timeout:.0f} s:\n{_tail(log_path)}")
-            try:
-                if opener.open(url, timeout=2).status == 200:
-                    break
-            except OSError:
-                time.sleep(0.2)
-        yield url, process.pid, time.perf_counter() - started
-    finally:
-        process.terminate()
-        try:
-            process.wait(15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(5)
+    command = [sys.executable, "-m", "genhub.cli", "serve", "--host", LOOPBACK, "--port", str(port),
+               "--no-plugin-autoload"]
+    with spawned_server(command, url, cwd=REPO, env=env, log=log_path, timeout=start_timeout, poll=0.2) as (pid, took):
+        yield url, pid, took
 
-
-def _tail(path: Path, lines: int = 30) -> str:
-    try:
-        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-    except OSError:
-        return ""
 
 
 def process_stats(pid: int | None) -> dict[str, Any]:
@@ -640,7 +613,7 @@ def main(argv: list[str] | None = None) -> int:
                 meta.update(hub="started", start_s=round(s, 2), rss_after_start_mb=process_stats(pid).get("rss_mb"))
                 rows, extra = asyncio.run(run_all(base, pid, temp_dir, args))
         except RuntimeError as err:
-            print(f"bench.load: {err}\nhub log ({log_path}):\n{_tail(log_path)}", file=sys.stderr)
+            print(f"bench.load: {err}\nhub log ({log_path}):\n{log_tail(log_path)}", file=sys.stderr)
             return 2
         finally:
             if args.keep_temp:

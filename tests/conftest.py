@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import os
 import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+
+from genhub.spawn import spawned_server
 
 REPO = Path(__file__).resolve().parent.parent
 THIRD_PARTY = Path(__file__).resolve().parent / "fixtures" / "third_party"
@@ -73,33 +72,11 @@ def served_hub(*args: str, env: Mapping[str, str] = {}, log: Path | None = None,
     """Run ``genhub serve`` in a subprocess until its page answers HTTP 200; yield its URL."""
     port = free_port()
     environment = {**os.environ, "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False", **env}
-    out = open(log, "w") if log else subprocess.DEVNULL
-    process = subprocess.Popen([sys.executable, "-m", "genhub.cli", "serve", "--port", str(port), *args],
-                               cwd=REPO, env=environment, stdout=out, stderr=subprocess.STDOUT)
     url = HubURL(f"http://127.0.0.1:{port}/")
-    url.pid = process.pid
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"genhub serve exited with {process.returncode}; see {log}")
-            try:
-                if urllib.request.urlopen(url, timeout=2).status == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"genhub serve did not answer within {timeout} s")
-            time.sleep(0.2)
+    command = [sys.executable, "-m", "genhub.cli", "serve", "--port", str(port), *args]
+    with spawned_server(command, url, cwd=REPO, env=environment, log=log, timeout=timeout) as (pid, _):
+        url.pid = pid
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        if log:
-            out.close()
 
 
 @pytest.fixture(scope="session")

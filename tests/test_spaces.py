@@ -8,8 +8,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,6 +18,7 @@ from huggingface_hub import SpaceCard
 
 from genhub.cli import _parser, main
 from genhub.registry import discover
+from genhub.spawn import spawned_server
 from tests.conftest import REPO, free_port
 from tests.local_hub import LocalHub
 
@@ -48,29 +47,10 @@ def space_app(space: Path, data_dir: Path, env: Mapping[str, str] = {}, timeout:
     environment.update({"PYTHONPATH": str(space), "GRADIO_SERVER_NAME": "127.0.0.1", "GRADIO_SERVER_PORT": str(port),
                         "GRADIO_ANALYTICS_ENABLED": "False", "GENHUB_DATA": str(data_dir), "HF_HUB_OFFLINE": "1",
                         "HF_HOME": str(space.parent / "empty-hf-home"), **env})
-    log = space.parent / "app.log"
-    with open(log, "w") as out:
-        process = subprocess.Popen([sys.executable, "app.py"], cwd=space, env=environment, stdout=out,
-                                   stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            assert process.poll() is None, f"app.py exited with {process.returncode}:\n{log.read_text()[-3000:]}"
-            try:
-                if urllib.request.urlopen(url, timeout=2).status == 200:
-                    break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, f"app.py did not answer within {timeout} s:\n{log.read_text()[-3000:]}"
-            time.sleep(0.2)
+    command = [sys.executable, "app.py"]
+    with spawned_server(command, url, cwd=space, env=environment, log=space.parent / "app.log", timeout=timeout):
         yield Client(url, verbose=False, ssl_verify=False)
-    finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 def decode_and_status(client, variant: str) -> dict[tuple[str, str], list[str]]:
