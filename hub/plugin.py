@@ -395,12 +395,7 @@ class Plugin:
 
     def spec(self, variant: str | None = None) -> WeightsSpec:
         """The `WeightsSpec` of ``variant`` (None: the default). Unknown names raise KeyError."""
-        variant = variant or self.default_variant
-        for spec in self.variants:
-            if spec.variant == variant:
-                return spec
-        known = ", ".join(s.variant for s in self.variants)
-        raise KeyError(f"plugin {self.name!r} has no variant {variant!r}; known: {known}")
+        return find_spec(self.variants, variant, f"plugin {self.name!r}")
 
 
 _SAMPLE_RESERVED = frozenset({"plugin", "variant", "seed", "count", "out", "input", "scale", "device",
@@ -418,6 +413,16 @@ def _check_options(where: str, field_name: str, options: object, reserved: froze
         raise PluginError(f"{where}: {field_name} has duplicate names {names}")
     if clash := reserved.intersection(names):
         raise PluginError(f"{where}: {field_name} may not redefine {sorted(clash)}")
+
+
+def find_spec(variants: tuple[WeightsSpec, ...], variant: str | None, owner: str) -> WeightsSpec:
+    """The spec named ``variant`` among ``variants`` (None: the first, the default). An unknown
+    name raises KeyError: "``owner`` has no variant …; known: …"."""
+    variant = variant or variants[0].variant
+    for spec in variants:
+        if spec.variant == variant:
+            return spec
+    raise KeyError(f"{owner} has no variant {variant!r}; known: {', '.join(s.variant for s in variants)}")
 
 
 def _check_spec(where: str, spec: object) -> None:

@@ -29,7 +29,7 @@ from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 from torch import nn
 
-from genhub.plugin import CONFIG_FILENAME, Plugin, WeightsSpec
+from genhub.plugin import CONFIG_FILENAME, Plugin, WeightsSpec, find_spec
 
 REPO_WEIGHTS_DIR = Path(__file__).resolve().parent.parent / "weights"
 WEIGHTS_ENV = "GENHUB_WEIGHTS"
@@ -214,11 +214,7 @@ class Family:
 
     def spec(self, variant: str | None = None) -> WeightsSpec:
         """The spec of ``variant`` (None: the first). Unknown names raise KeyError."""
-        for spec in self.variants:
-            if spec.variant == (variant or self.variants[0].variant):
-                return spec
-        raise KeyError(f"{self.name!r} has no variant {variant!r}; known: "
-                       f"{', '.join(s.variant for s in self.variants)}")
+        return find_spec(self.variants, variant, repr(self.name))
 
 
 def from_pretrained(

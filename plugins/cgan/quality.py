@@ -9,7 +9,12 @@ import torch
 
 from genhub.training.data import load_idx_dataset
 from genhub.training.evaluation.classifier import judge, load_judge
-from genhub.training.evaluation.metrics import frechet_distance, label_accuracy, per_class_diversity
+from genhub.training.evaluation.metrics import (
+    frechet_distance,
+    label_accuracy,
+    label_accuracy_per_class,
+    per_class_diversity,
+)
 
 
 def real_reference(dataset: str, data_dir=None, per_class: int = 1000) -> dict[str, Any]:
@@ -30,8 +35,7 @@ def score_images(images: torch.Tensor, labels: torch.Tensor, dataset: str, refer
     probs, feats = judge(classifier, images)
     diversity = per_class_diversity(feats, labels)
     real = reference["diversity"]
-    read = probs.argmax(1) == labels
-    per_class = [round(read[labels == c].float().mean().item(), 4) for c in labels.unique().tolist()]
+    per_class = [round(v, 4) for v in label_accuracy_per_class(probs, labels)]
     return {
         "label_accuracy": round(label_accuracy(probs, labels), 4),
         "label_accuracy_per_class": per_class,

@@ -79,7 +79,7 @@ def validator(dataset: str, images: torch.Tensor, labels: torch.Tensor, z_dim: i
     from genhub.plugins.cgan.model import to_unit
     from genhub.plugins.cgan.sample import noise_block
     from genhub.training.evaluation.classifier import judge, load_judge
-    from genhub.training.evaluation.metrics import frechet_distance
+    from genhub.training.evaluation.metrics import frechet_distance, label_accuracy, label_accuracy_per_class
 
     classifier, _ = load_judge(dataset)
     _, real_features = judge(classifier, images.add(1).div(2))
@@ -89,9 +89,8 @@ def validator(dataset: str, images: torch.Tensor, labels: torch.Tensor, z_dim: i
         device = next(generator.parameters()).device
         made = to_unit(generator(noise_block(4321, len(wanted), z_dim).to(device), wanted.to(device))).cpu()
         probs, features = judge(classifier, made)
-        hits = (probs.argmax(1) == wanted).float()
-        return {"label_accuracy": hits.mean().item(),
-                "worst_class_accuracy": hits.view(generator.classes, per_class).mean(1).min().item(),
+        return {"label_accuracy": label_accuracy(probs, wanted),
+                "worst_class_accuracy": min(label_accuracy_per_class(probs, wanted)),
                 "frechet_distance": frechet_distance(features, real_features)}
 
     return validate

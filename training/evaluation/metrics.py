@@ -16,6 +16,13 @@ def label_accuracy(probs: torch.Tensor, labels: torch.Tensor) -> float:
     return float((probs.argmax(1) == labels.cpu()).float().mean())
 
 
+def label_accuracy_per_class(probs: torch.Tensor, labels: torch.Tensor) -> list[float]:
+    """`label_accuracy` of each class present in ``labels``, in class order."""
+    labels = labels.cpu()
+    hits = probs.argmax(1) == labels
+    return [float(hits[labels == c].float().mean()) for c in labels.unique().tolist()]
+
+
 def gaussian_stats(features: torch.Tensor) -> tuple[np.ndarray, np.ndarray]:
     """Mean (D,) and covariance (D, D) of features (N, D), in float64."""
     x = features.double().numpy()
