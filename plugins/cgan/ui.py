@@ -23,7 +23,7 @@ from PIL import Image
 from genhub import inputs
 from genhub.imaging.grid import captioned_grid, grid_image
 from genhub.options import Option
-from genhub.plugin import MAX_SEED, LoadedModel, TabContext
+from genhub.plugin import MAX_SEED, TabContext
 from genhub.plugins.cgan.sample import best_of, generate, noise, noise_block, slerp
 
 MAX_NUMBER_LENGTH = 24
@@ -41,11 +41,8 @@ class Picker:
     def __init__(self, context: TabContext) -> None:
         self.context = context
 
-    def model(self, variant: str) -> LoadedModel:
-        return self.context.model(variant)
-
     def classes(self, variant: str) -> list[str]:
-        return list(self.model(variant).config["data"]["classes"])
+        return list(self.context.model(variant).config["data"]["classes"])
 
     def label_index(self, variant: str, label: str) -> int | None:
         """"all" -> None; a class name ("Sneaker") or a class index ("7", for every variant) -> the index."""
@@ -64,7 +61,7 @@ class Picker:
         """Captions "asked 7 -> 7 .99" from the judge classifier, green when it agrees."""
         from genhub.training.evaluation.classifier import judge, load_judge
 
-        dataset = self.model(variant).config["data"]["dataset"]
+        dataset = self.context.model(variant).config["data"]["dataset"]
         try:
             classifier, _ = load_judge(dataset)
         except Exception as err:  # noqa: BLE001 - the picture is still worth showing
@@ -87,7 +84,7 @@ class Picker:
 
     def grid(self, variant: str, label: str, count, seed, show_reading: bool) -> Image.Image:
         """``count`` samples of one class (or cycling through all), from one seed."""
-        loaded = self.model(variant)
+        loaded = self.context.model(variant)
         index = self.label_index(variant, label)
         count = inputs.integer("count", count, 1, MAX_GRID)
         seed = inputs.integer("seed", seed, 0, MAX_SEED)
@@ -98,7 +95,7 @@ class Picker:
 
     def number(self, variant: str, text, seed, show_reading: bool) -> Image.Image:
         """A string of digits written in one handwriting: one z, one label per character."""
-        model = self.model(variant).model
+        model = self.context.model(variant).model
         text = "" if text is None else str(text).strip()
         if not text:
             raise gr.Error("type a number, e.g. 2026")
@@ -116,7 +113,7 @@ class Picker:
 
     def styles(self, variant: str, seeds: str, show_reading: bool) -> Image.Image:
         """One row per seed: that seed's z with every class, so a row shares one style."""
-        model = self.model(variant).model
+        model = self.context.model(variant).model
         values = _parse_seeds(seeds)
         z = noise(values, model.z_dim).repeat_interleave(model.classes, 0)
         labels = torch.arange(model.classes).repeat(len(values))
@@ -124,7 +121,7 @@ class Picker:
 
     def best(self, variant: str, label: str, draws, keep, seed, show_reading: bool) -> Image.Image:
         """Draw N per class, keep the k the discriminator rates most real (captions: D's logit)."""
-        loaded = self.model(variant)
+        loaded = self.context.model(variant)
         model = loaded.model
         index = self.label_index(variant, label)
         draws = inputs.integer("N (draws)", draws, 1, MAX_DRAWS)
@@ -139,7 +136,7 @@ class Picker:
 
     def interpolate(self, variant: str, label: str, seed_a, seed_b, steps) -> Image.Image:
         """Spherical interpolation from seed a's z to seed b's, for one class (or each class)."""
-        model = self.model(variant).model
+        model = self.context.model(variant).model
         index = self.label_index(variant, label)
         a = inputs.integer("seed a", seed_a, 0, MAX_SEED)
         b = inputs.integer("seed b", seed_b, 0, MAX_SEED)

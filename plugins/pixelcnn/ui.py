@@ -22,7 +22,7 @@ from genhub import inputs
 from genhub.imaging.grid import captioned_grid
 from genhub.imaging.uploads import ImageInputError, open_image
 from genhub.options import Option
-from genhub.plugin import MAX_SEED, LoadedModel, TabContext
+from genhub.plugin import MAX_SEED, TabContext
 from genhub.plugins.pixelcnn.sample import MASKS, quantize, region_mask
 from genhub.plugins.pixelcnn.sampling import draw_uniforms, iter_cached
 from genhub.training.data import example_digits
@@ -58,9 +58,6 @@ class Completer:
     def __init__(self, context: TabContext) -> None:
         self.context = context
 
-    def model(self, variant: str) -> LoadedModel:
-        return self.context.model(variant)
-
     def test_digits(self) -> tuple[torch.Tensor, torch.Tensor]:
         """The first TEST_DIGITS MNIST test digits (N, 1, 28, 28) in [0, 1] and labels (N,)."""
         try:
@@ -78,7 +75,7 @@ class Completer:
 
     def preview(self, variant: str, source: str, index: Any, drawing: Any, upload: Any) -> Image.Image:
         """The chosen digit as the model sees it, enlarged to the mask editor's canvas."""
-        image = quantize(self.source_image(source, index, drawing, upload), self.model(variant).model.levels)
+        image = quantize(self.source_image(source, index, drawing, upload), self.context.model(variant).model.levels)
         array = (image[0].numpy() * 255).astype(np.uint8)
         return Image.fromarray(array).resize((28 * EDITOR_SCALE,) * 2, Image.Resampling.NEAREST).convert("RGB")
 
@@ -125,7 +122,7 @@ def build_tab(context: TabContext) -> None:
     def complete(variant, source, index, drawing, upload, region, painted, count, temperature, label, seed,
                  progress=gr.Progress()):
         """Yield (grid, table) after every sampled row, then the completions ranked by log-likelihood."""
-        model = completer.model(variant).model
+        model = context.model(variant).model
         image = quantize(completer.source_image(source, index, drawing, upload), model.levels)
         region = inputs.choice("hidden region", region, REGIONS)
         mask = painted_mask(painted) if region == "painted" else region_mask(region)[0]

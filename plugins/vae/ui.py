@@ -21,7 +21,7 @@ from genhub import inputs
 from genhub.cache import BoundedDict
 from genhub.imaging.grid import grid_image, to_pil
 from genhub.imaging.uploads import ImageInputError
-from genhub.plugin import MAX_SEED, LoadedModel, TabContext
+from genhub.plugin import MAX_SEED, TabContext
 from genhub.plugins.vae.latent_map import MapFrame, plane_coordinates, plane_point, render_map, with_marker
 from genhub.plugins.vae.sample import decode
 from genhub.training.data import example_digits
@@ -48,11 +48,8 @@ class Explorer:
         self._maps = BoundedDict(MAX_CACHED)
         self._anchors = BoundedDict(MAX_CACHED)
 
-    def model(self, variant: str) -> LoadedModel:
-        return self.context.model(variant)
-
     def latent_dim(self, variant: str) -> int:
-        return int(self.model(variant).config["model"]["latent_dim"])
+        return int(self.context.model(variant).config["model"]["latent_dim"])
 
     def test_digits(self) -> tuple[torch.Tensor, torch.Tensor]:
         """The first MAP_POINTS MNIST test digits (N, 1, 28, 28) in [0, 1] and labels (N,)."""
@@ -71,7 +68,7 @@ class Explorer:
     @torch.no_grad()
     def encode(self, variant: str, images: torch.Tensor) -> torch.Tensor:
         """Images (N, 1, 28, 28) in [0, 1] -> μ (N, d), on the CPU."""
-        loaded = self.model(variant)
+        loaded = self.context.model(variant)
         return loaded.model.encode(images.to(loaded.device))[0].cpu()
 
     def anchors(self, variant: str, a: Any, b: Any, c: Any) -> torch.Tensor:
@@ -131,7 +128,7 @@ def build_tab(context: TabContext) -> None:
     def decode_point(variant, u, v, a, b, c):
         """Map point (u, v) -> its decoded digit (224×224 grey, pixel means of p(x|z))."""
         z = explorer.latent(variant, u, v, a, b, c)
-        return to_pil(decode(explorer.model(variant).model, z)[0], DIGIT_SCALE)
+        return to_pil(decode(context.model(variant).model, z)[0], DIGIT_SCALE)
 
     def show_map(variant, u, v, a, b, c):
         """The latent map with a cross-hair at (u, v)."""
@@ -171,10 +168,10 @@ def build_tab(context: TabContext) -> None:
         ticks = torch.linspace(centre - span, centre + span, n)
         v_grid, u_grid = torch.meshgrid(ticks.flip(0), ticks, indexing="ij")   # rows top to bottom: v falls
         z = explorer.latents(variant, u_grid.flatten(), v_grid.flatten(), a, b, c)
-        return grid_image(decode(explorer.model(variant).model, z), nrow=n, padding=1, scale=2)
+        return grid_image(decode(context.model(variant).model, z), nrow=n, padding=1, scale=2)
 
     def encode_image(variant, image: torch.Tensor, a, b, c):
-        loaded = explorer.model(variant)
+        loaded = context.model(variant)
         mu = explorer.encode(variant, image.unsqueeze(0))[0]
         reconstruction = decode(loaded.model, mu.unsqueeze(0))[0]
         u, v = (float(t) for t in explorer.map_coordinates(variant, mu.unsqueeze(0), a, b, c)[0])
@@ -208,7 +205,7 @@ def build_tab(context: TabContext) -> None:
         mus = explorer.encodings(variant)
         t = torch.linspace(0, 1, steps).unsqueeze(1)
         z = (1 - t) * mus[i] + t * mus[j]
-        strip = torch.cat([images[i:i + 1], decode(explorer.model(variant).model, z), images[j:j + 1]])
+        strip = torch.cat([images[i:i + 1], decode(context.model(variant).model, z), images[j:j + 1]])
         return grid_image(strip, nrow=len(strip), padding=2, scale=3)
 
     variant = context.variant
