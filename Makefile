@@ -36,7 +36,7 @@ test: $(BIN)/genhub system-deps
 	$(BIN)/python -m pytest -q --durations=10
 
 lint: $(BIN)/genhub
-	$(BIN)/ruff check hub plugins training spaces bench tests setup.py
+	$(BIN)/ruff check hub plugins training spaces bench tests setup.py examples
 
 bench: $(BIN)/genhub
 	$(BIN)/python -m bench.hub_speed

@@ -9,6 +9,8 @@ from setuptools import find_packages, setup
 
 # import name -> folder. Everything installed lives under ``genhub``; no generic top-level name.
 PACKAGE_DIRS = {"genhub": "hub", "genhub.plugins": "plugins", "genhub.training": "training"}
+# Files other than Python modules that installs must carry: the templates `genhub new` writes from.
+PACKAGE_DATA = {"genhub.scaffold": ["template/*.tmpl", "template/*/*.tmpl"]}
 
 
 def packages() -> list[str]:
@@ -19,4 +21,4 @@ def packages() -> list[str]:
     return found
 
 
-setup(package_dir=PACKAGE_DIRS, packages=packages())
+setup(package_dir=PACKAGE_DIRS, packages=packages(), package_data=PACKAGE_DATA)

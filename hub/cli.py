@@ -1,4 +1,4 @@
-"""``genhub``: serve | list | train | sample | push | spaces build."""
+"""``genhub``: serve | list | train | sample | push | spaces build | check | new."""
 
 from __future__ import annotations
 
@@ -183,6 +183,19 @@ def _parser(help_command: str | None = None, help_plugin: Plugin | None = None) 
     space.add_argument("--push", metavar="OWNER/NAME", help="then upload it to this Space repo (needs `hf auth login`)")
     space.add_argument("--private", action="store_true", help="create the Space repo private")
     space.set_defaults(run=_spaces)
+
+    check = sub.add_parser("check", help="run the contract checks on a plugin and print a report (exit 1 if one fails)")
+    check.add_argument("plugin", help="a plugin's name (built-in or installed) or module:attr naming its Plugin")
+    check.add_argument("--data-dir", type=Path, help="dataset root handed to train (default: $GENHUB_DATA, else the "
+                                                     "plugin's own download)")
+    check.add_argument("--no-train", action="store_true", help="skip the check that trains the tiny config")
+    check.set_defaults(run=_check)
+
+    new = sub.add_parser("new", help="write a plugin package genhub-NAME/ to start from: model, train, sample, tab, "
+                                     "tests, model card")
+    new.add_argument("name", help="the plugin's name: a lower-case letter, then lower-case letters, digits or _")
+    new.add_argument("--dir", type=Path, default=Path("."), help="the folder to write genhub-NAME/ in (default: here)")
+    new.set_defaults(run=_new)
     return parser
 
 
@@ -222,7 +235,8 @@ def _list(args: argparse.Namespace, extra: list[str], argv: list[str]) -> int:
         print(f"{record.name:10s} {record.plugin.title}  ({record.origin})")
         for spec in record.plugin.variants:
             try:
-                where = resolve_weights(record.name, spec, override_dir=args.weights_dir).origin
+                where = resolve_weights(record.name, spec, override_dir=args.weights_dir,
+                                        package_dir=record.plugin.weights_dir).origin
             except WeightsError as err:
                 where = f"MISSING: {err}"
             print(f"    {spec.variant:12s} {spec.summary}\n    {'':12s} weights: {where}")
@@ -323,6 +337,29 @@ def _spaces(args: argparse.Namespace, extra: list[str], argv: list[str]) -> int:
     if args.push:
         commit = builder.push(out, args.push, private=args.private)
         print(f"pushed to https://huggingface.co/spaces/{args.push} ({commit})")
+    return 0
+
+
+def _check(args: argparse.Namespace, extra: list[str], argv: list[str]) -> int:
+    from genhub.contract import check_plugin
+
+    report = check_plugin(args.plugin, data_dir=args.data_dir, train=not args.no_train)
+    print(report.format())
+    return 0 if report.ok else 1
+
+
+def _new(args: argparse.Namespace, extra: list[str], argv: list[str]) -> int:
+    from genhub.scaffold import new_plugin
+
+    folder = new_plugin(args.name, args.dir)
+    steps = [(f"pip install -e {folder}", "the hub finds it through its entry point"),
+             (f"genhub check {args.name}", "the contract checks, as a report"),
+             (f"python -m pytest {folder / 'tests'}", "the same checks, as tests"),
+             (f"genhub train {args.name} --variant v1", f"trains, writes runs/{args.name}/v1/")]
+    width = max(len(command) for command, _ in steps)
+    print(f"wrote {folder}/: a tiny VAE on synthetic blobs, to make your own (its README says how). Next:")
+    for command, why in steps:
+        print(f"    {command:{width}s}  # {why}")
     return 0
 
 

@@ -30,6 +30,8 @@ What a plugin must provide (the fields of `Plugin`):
 ``tiny_config``    a config.json-shaped dict for a very small model (``"model"``: its constructor
                    arguments), so the contract tests build and sample it without weights
 ``order``          where the tab goes among the others: lower first, ties by name (default 100)
+``weights_dir``    a folder inside an installed plugin package holding ``<variant>/`` weights
+                   folders, shipped with the package (None: the repo's ``weights/`` or the Hub)
 =================  ==========================================================================
 
 What passes between hub and plugin: `TrainRequest` in, a weights folder out; `SampleRequest`
@@ -83,6 +85,7 @@ def lazy(target: str) -> Callable[..., Any]:
 
     call.__name__ = call.__qualname__ = name
     call.__doc__ = f"Imports {target} on first use and calls it."
+    call.target = target  # type: ignore[attr-defined] - read by the contract kit to check it resolves
     return call
 
 
@@ -352,6 +355,12 @@ class Plugin:
     order: int = 100
     """Tab position: lower first, ties by name. The built-ins use 10-60, so third-party tabs
     come after them unless they ask otherwise."""
+    weights_dir: Path | None = None
+    """Weights shipped inside the plugin's own package: ``<weights_dir>/<variant>/`` holds
+    ``model.safetensors`` (hashed against the variant's ``sha256``) and ``config.json``. Looked
+    at after the hub repository's ``weights/<name>/<variant>/`` and before the Hugging Face Hub,
+    so a third-party package need not upload anything. Typically
+    ``Path(__file__).parent / "weights"``."""
 
     def __post_init__(self) -> None:
         where = f"plugin {self.name!r}"
@@ -384,6 +393,8 @@ class Plugin:
             if generic is not None and option.type is not generic.type:
                 raise PluginError(f"{where}: train option {option.name!r} must be of type {generic.type.__name__}, "
                                   f"as the generic flag is; got {option.type.__name__}")
+        if self.weights_dir is not None and not isinstance(self.weights_dir, Path):
+            raise PluginError(f"{where}: weights_dir must be a pathlib.Path or None, got {self.weights_dir!r}")
         if self.tiny_config is not None and not (isinstance(self.tiny_config, Mapping)
                                                  and isinstance(self.tiny_config.get("model"), Mapping)):
             raise PluginError(f"{where}: tiny_config must be a config like config.json's, with a \"model\" "

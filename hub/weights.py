@@ -5,7 +5,9 @@ Resolution order for plugin ``p``, variant ``v`` (first hit wins):
 1. ``<override>/<p>/<v>/`` when a weights folder is given (``--weights-dir`` /
    ``GENHUB_WEIGHTS``): your own trained weights, not checked against the release hash.
 2. ``weights/<p>/<v>/`` in this repository: the released weights, hash-checked.
-3. The Hugging Face Hub: ``hf_hub_download`` of exactly ``config.json`` and the safetensors
+3. ``<Plugin.weights_dir>/<v>/``, inside an installed plugin package that ships its weights,
+   hash-checked.
+4. The Hugging Face Hub: ``hf_hub_download`` of exactly ``config.json`` and the safetensors
    file at the pinned revision (honours ``HF_HUB_OFFLINE`` and ``HF_HOME``), hash-checked.
 
 `from_pretrained` is the one call that does all of it (resolve, verify, build, load, eval mode);
@@ -97,18 +99,24 @@ def resolve_weights(
     *,
     override_dir: Path | None = None,
     repo_dir: Path = REPO_WEIGHTS_DIR,
+    package_dir: Path | None = None,
 ) -> ResolvedWeights:
     """Locate ``config.json`` and the safetensors file of one variant (see module docstring).
+
+    ``package_dir`` is the plugin's own ``weights_dir`` (its folders are ``<variant>/``, with no
+    plugin level, since the package holds one plugin).
 
     Raises WeightsError naming every place looked at when nothing is found.
     """
     if override_dir is None and os.environ.get(WEIGHTS_ENV):
         override_dir = Path(os.environ[WEIGHTS_ENV])
     looked: list[str] = []
-    for root, pinned in ((override_dir, False), (repo_dir, True)):
+    places = [(override_dir and Path(override_dir) / plugin, False), (Path(repo_dir) / plugin, True),
+              (package_dir, True)]
+    for root, pinned in places:
         if root is None:
             continue
-        folder = Path(root) / plugin / spec.variant
+        folder = Path(root) / spec.variant
         weights_file, config_file = folder / spec.filename, folder / CONFIG_FILENAME
         if weights_file.is_file() or config_file.is_file():
             if not weights_file.is_file():
@@ -233,7 +241,8 @@ def from_pretrained(
         device: where the model goes (``"cpu"``, ``"cuda"``, ``torch.device``…).
         weights_dir: your own weights, ``<weights_dir>/<plugin>/<variant>/``, looked at first and
             not hash-checked (default ``$GENHUB_WEIGHTS``); then ``weights/`` of this repository,
-            then the Hugging Face Hub at the pinned revision, both checked against the spec's sha256.
+            then the plugin package's own ``weights_dir``, then the Hugging Face Hub at the pinned
+            revision, all three checked against the spec's sha256.
 
     Returns the model in eval mode without gradients, with its config.json and provenance.
     Raises WeightsError, saying what is wrong and how to fix it, for an unknown plugin or
@@ -245,7 +254,8 @@ def from_pretrained(
         spec = plugin.spec(variant)
     except KeyError as err:
         raise WeightsError(str(err.args[0])) from err
-    resolved = resolve_weights(plugin.name, spec, override_dir=weights_dir)
+    resolved = resolve_weights(plugin.name, spec, override_dir=weights_dir,
+                               package_dir=getattr(plugin, "weights_dir", None))
     return load_weights(plugin.name, spec, resolved, plugin.build_model, torch.device(device))
 
 

@@ -137,8 +137,9 @@ def judges_of(plugin: Plugin) -> list[WeightsSpec]:
     from genhub.training.evaluation.classifier import JUDGES
     from genhub.weights import read_config, resolve_weights
 
-    datasets = [read_config(resolve_weights(plugin.name, spec).config_file)["data"]["dataset"]
-                for spec in plugin.variants]
+    configs = [resolve_weights(plugin.name, spec, package_dir=plugin.weights_dir).config_file
+               for spec in plugin.variants]
+    datasets = [read_config(config)["data"]["dataset"] for config in configs]
     return [JUDGES[dataset] for dataset in dict.fromkeys(datasets)]
 
 

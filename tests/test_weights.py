@@ -66,6 +66,20 @@ def test_your_weights_folder_comes_first_and_is_not_hash_checked(tmp_path):
     assert loaded.origin == str(folder) and loaded.sha256 != SPEC_2D.sha256
 
 
+def test_a_plugin_package_ships_its_weights_hash_checked_after_the_repo_folder(tmp_path):
+    import dataclasses
+
+    packaged = dataclasses.replace(VAE, name="packaged_vae", weights_dir=tmp_path / "weights")
+    folder = shutil.copytree(REPO_WEIGHTS_DIR / "vae" / "mnist-2d", tmp_path / "weights" / "mnist-2d")
+    loaded = from_pretrained(packaged, "mnist-2d")
+    assert loaded.origin == str(folder) and loaded.sha256 == SPEC_2D.sha256
+    data = bytearray((folder / "model.safetensors").read_bytes())
+    data[-1] ^= 0xFF
+    (folder / "model.safetensors").write_bytes(bytes(data))
+    with pytest.raises(WeightsError, match="but the release pins"):
+        from_pretrained(packaged, "mnist-2d")
+
+
 def tiny_fixture() -> tuple[str, str]:
     sys.path.insert(0, str(THIRD_PARTY))
     try:
