@@ -12,6 +12,7 @@ at its next update; uploads and outputs are swept from disk (`genhub.janitor`).
 
 from __future__ import annotations
 
+import functools
 import gc
 import html
 import inspect
@@ -214,9 +215,65 @@ def create(records: list[PluginRecord], *, device: str | torch.device | None = N
     return build_app(records, store), store
 
 
+def mcp_requested(mcp: bool | None) -> bool:
+    """Whether to serve Gradio's MCP server: ``mcp`` when given (``genhub serve --mcp``), else
+    ``$GRADIO_MCP_SERVER`` read as Gradio reads it ("true", any case)."""
+    return mcp if mcp is not None else os.environ.get("GRADIO_MCP_SERVER", "False").lower() == "true"
+
+
+def name_tools_by_api_name(demo: gr.Blocks) -> None:
+    """Give each public event's function its ``api_name`` as ``__name__``, through a thin wrapper
+    (`functools.wraps`: docstring and signature stay). Gradio's MCP server names a tool after the
+    function, so without this the tools read ``decode_point`` or ``interpolate_1`` instead of
+    ``vae_decode`` and ``cgan_interpolate``, the names the API page and the README use."""
+    for block_fn in demo.fns.values():
+        if block_fn.fn is not None and block_fn.api_name and block_fn.api_visibility == "public":
+            block_fn.fn = _renamed(block_fn.fn, block_fn.api_name)
+
+
+def _renamed(fn: Callable[..., Any], name: str) -> Callable[..., Any]:
+    """``fn`` under another ``__name__``, of the same kind (function, generator, coroutine, async
+    generator): Gradio picks how to run an event from that kind."""
+    if inspect.isasyncgenfunction(fn):
+        async def call(*args: Any, **kwargs: Any) -> Any:
+            async for update in fn(*args, **kwargs):
+                yield update
+    elif inspect.iscoroutinefunction(fn):
+        async def call(*args: Any, **kwargs: Any) -> Any:
+            return await fn(*args, **kwargs)
+    elif inspect.isgeneratorfunction(fn):
+        def call(*args: Any, **kwargs: Any) -> Any:
+            return (yield from fn(*args, **kwargs))
+    else:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            return fn(*args, **kwargs)
+    renamed = functools.wraps(fn)(call)
+    renamed.__name__ = renamed.__qualname__ = name
+    return renamed
+
+
+def unpack_tool_outputs(demo: gr.Blocks) -> None:
+    """Work around Gradio 6.31's MCP server, which answers a queued call of an event with several
+    outputs (without a progress token) with the tuple of outputs as one value: the client got one
+    text holding a Python repr instead of an image per picture and a URL per file. Call after
+    ``launch`` has built the server; a no-op without one."""
+    server = getattr(demo, "mcp_server_obj", None)
+    if server is None:
+        return
+    execute = server._execute_tool_without_progress
+
+    async def outputs_listed(job: Any) -> list[Any]:
+        outputs = await execute(job)
+        return list(outputs[0]) if len(outputs) == 1 and isinstance(outputs[0], tuple) else outputs
+    server._execute_tool_without_progress = outputs_listed
+
+
 def launch(demo: gr.Blocks, *, host: str = "127.0.0.1", port: int = 7860, share: bool = False,
-           block: bool = True) -> None:
-    """Queue and serve ``demo``, with the upload folder swept by a `genhub.janitor.Janitor`."""
+           block: bool = True, mcp: bool | None = None) -> None:
+    """Queue and serve ``demo``, with the upload folder swept by a `genhub.janitor.Janitor`.
+    With ``mcp`` (`mcp_requested`) Gradio's MCP server is served too, at ``/gradio_api/mcp/``
+    (streamable HTTP) and ``/gradio_api/mcp/sse``: one tool per public endpoint, named by its
+    ``api_name`` and described by its handler's docstring (its ``Args:`` give the parameters')."""
     from gradio.utils import get_upload_folder
 
     from genhub.janitor import janitor_from_env
@@ -224,10 +281,16 @@ def launch(demo: gr.Blocks, *, host: str = "127.0.0.1", port: int = 7860, share:
 
     janitor_from_env(Path(get_upload_folder())).start()
     lazy_session_configs()
+    mcp = mcp_requested(mcp)
+    if mcp:
+        name_tools_by_api_name(demo)
     demo.queue(default_concurrency_limit=INTERACTIVE_SLOTS).launch(
         server_name=host, server_port=port, share=share, max_file_size=MAX_UPLOAD, show_error=True,
-        prevent_thread_lock=not block, footer_links=["api", "gradio"],
+        prevent_thread_lock=True, footer_links=["api", "gradio"], mcp_server=mcp,
         state_session_capacity=int(os.environ.get("GENHUB_MAX_SESSIONS", MAX_SESSIONS)))
+    unpack_tool_outputs(demo)
+    if block:
+        demo.block_thread()
 
 
 def tune_process(torch_threads: int | None = None) -> None:
@@ -260,15 +323,15 @@ def tune_process(torch_threads: int | None = None) -> None:
 
 def serve(records: list[PluginRecord], *, host: str = "127.0.0.1", port: int = 7860,
           device: str | None = None, weights_dir: Path | None = None, preload: bool = False,
-          share: bool = False) -> None:
-    """Build and serve until interrupted."""
+          share: bool = False, mcp: bool | None = None) -> None:
+    """Build and serve until interrupted; ``mcp``: also serve MCP tools (see `launch`)."""
     tune_process()
     for record in records:
         if record.error:
             print(f"plugin {record.name!r} failed to load ({record.origin}); its tab shows why. {STARTUP_HINT}")
     demo, _ = create(records, device=device, weights_dir=weights_dir, preload=preload)
     freeze_startup_objects()
-    launch(demo, host=host, port=port, share=share)
+    launch(demo, host=host, port=port, share=share, mcp=mcp)
 
 
 def freeze_startup_objects() -> None:

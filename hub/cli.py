@@ -116,6 +116,9 @@ def _parser(help_command: str | None = None, help_plugin: Plugin | None = None) 
                        help="your own weights, <dir>/<plugin>/<variant>/ (not hash-checked)")
     serve.add_argument("--preload", action="store_true", help="load every model at start instead of on first use")
     serve.add_argument("--share", action="store_true", help="also open a public gradio.live link")
+    serve.add_argument("--mcp", action="store_true", default=None,
+                       help="also serve every public endpoint as an MCP tool at /gradio_api/mcp/ (streamable HTTP) "
+                            "and /gradio_api/mcp/sse (default: $GRADIO_MCP_SERVER)")
     serve.set_defaults(run=_serve)
 
     lst = sub.add_parser("list", help="list plugins, variants and where their weights are")
@@ -221,7 +224,7 @@ def _serve(args: argparse.Namespace, extra: list[str], argv: list[str]) -> int:
     from genhub.app import serve
 
     serve(_records(args), host=args.host, port=args.port, device=args.device, weights_dir=args.weights_dir,
-          preload=args.preload, share=args.share)
+          preload=args.preload, share=args.share, mcp=args.mcp)
     return 0
 
 

@@ -83,7 +83,18 @@ class Picker:
         return grid_image(images, nrow=nrow, scale=SCALE)
 
     def grid(self, variant: str, label: str, count, seed, show_reading: bool) -> Image.Image:
-        """``count`` samples of one class (or cycling through all), from one seed."""
+        """``count`` samples of one class (or cycling through all), from one seed, 10 per row;
+        each sample 28×28, shown 84×84.
+
+        Args:
+            variant: "mnist" (digits) or "fashion-mnist" (clothing)
+            label: "all" (cycle through the classes) or a class index "0"-"9" (or the class's name, e.g. "Sneaker")
+            count: how many samples, a whole number 1 to 100
+            seed: the noise seed, a whole number 0 to 2147483647; the same seed gives the same grid
+            show_reading: caption each image "asked>read p" with what the judge classifier reads (green: agrees)
+        Returns:
+            the grid image (PNG file)
+        """
         loaded = self.context.model(variant)
         index = self.label_index(variant, label)
         count = inputs.integer("count", count, 1, MAX_GRID)
@@ -94,7 +105,16 @@ class Picker:
         return self.picture(variant, images, labels, 10, show_reading)
 
     def number(self, variant: str, text, seed, show_reading: bool) -> Image.Image:
-        """A string of digits written in one handwriting: one z, one label per character."""
+        """A string of digits written in one handwriting: one z, one label per character.
+
+        Args:
+            variant: "mnist" (digits) or "fashion-mnist" (clothing)
+            text: the number to write, 1 to 24 of the digits 0-9 (e.g. "2026"); on fashion-mnist, class indices
+            seed: the handwriting's seed, a whole number 0 to 2147483647
+            show_reading: caption each image "asked>read p" with what the judge classifier reads (green: agrees)
+        Returns:
+            the written number (PNG file, one 84×84 image per character)
+        """
         model = self.context.model(variant).model
         text = "" if text is None else str(text).strip()
         if not text:
@@ -112,7 +132,15 @@ class Picker:
         return grid_image(images, nrow=len(labels), padding=0, scale=SCALE, pad_value=0.0)
 
     def styles(self, variant: str, seeds: str, show_reading: bool) -> Image.Image:
-        """One row per seed: that seed's z with every class, so a row shares one style."""
+        """One row per seed: that seed's z with every class, so a row shares one style.
+
+        Args:
+            variant: "mnist" (digits) or "fashion-mnist" (clothing)
+            seeds: 1 to 10 comma-separated seeds, each a whole number 0 to 2147483647 (e.g. "0,1,2")
+            show_reading: caption each image "asked>read p" with what the judge classifier reads (green: agrees)
+        Returns:
+            the grid image (PNG file, one row per seed, one column per class)
+        """
         model = self.context.model(variant).model
         values = _parse_seeds(seeds)
         z = noise(values, model.z_dim).repeat_interleave(model.classes, 0)
@@ -120,7 +148,18 @@ class Picker:
         return self.picture(variant, generate(model, z, labels), labels, model.classes, show_reading)
 
     def best(self, variant: str, label: str, draws, keep, seed, show_reading: bool) -> Image.Image:
-        """Draw N per class, keep the k the discriminator rates most real (captions: D's logit)."""
+        """Draw N per class, keep the k the discriminator rates most real (captions: D's logit).
+
+        Args:
+            variant: "mnist" (digits) or "fashion-mnist" (clothing)
+            label: "all" (cycle through the classes) or a class index "0"-"9" (or the class's name, e.g. "Sneaker")
+            draws: N, samples drawn per class, a whole number 1 to 1024 (with "all": at most 409)
+            keep: k, samples kept per class, a whole number 1 to min(N, 100)
+            seed: the noise seed, a whole number 0 to 2147483647
+            show_reading: caption each image "asked>read p" with what the judge classifier reads (green: agrees)
+        Returns:
+            the kept samples, best first, captioned with D's logit (PNG file)
+        """
         loaded = self.context.model(variant)
         model = loaded.model
         index = self.label_index(variant, label)
@@ -135,7 +174,17 @@ class Picker:
         return self.picture(variant, images, y, keep if index is None else min(10, keep), show_reading, prefix)
 
     def interpolate(self, variant: str, label: str, seed_a, seed_b, steps) -> Image.Image:
-        """Spherical interpolation from seed a's z to seed b's, for one class (or each class)."""
+        """Spherical interpolation from seed a's z to seed b's, for one class (or each class).
+
+        Args:
+            variant: "mnist" (digits) or "fashion-mnist" (clothing)
+            label: "all" (cycle through the classes) or a class index "0"-"9" (or the class's name, e.g. "Sneaker")
+            seed_a: the seed of the first z, a whole number 0 to 2147483647
+            seed_b: the seed of the last z, a whole number 0 to 2147483647
+            steps: images from a to b, a whole number 2 to 20
+        Returns:
+            the interpolation (PNG file, one row per class)
+        """
         model = self.context.model(variant).model
         index = self.label_index(variant, label)
         a = inputs.integer("seed a", seed_a, 0, MAX_SEED)

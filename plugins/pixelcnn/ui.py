@@ -121,7 +121,24 @@ def build_tab(context: TabContext) -> None:
 
     def complete(variant, source, index, drawing, upload, region, painted, count, temperature, label, seed,
                  progress=gr.Progress()):
-        """Yield (grid, table) after every sampled row, then the completions ranked by log-likelihood."""
+        """Complete a 28×28 MNIST digit: its hidden pixels are sampled in raster order. Yield (grid,
+        table) after every sampled row, then the completions ranked by log-likelihood.
+
+        Args:
+            variant: "binarized" (pixels 0 or 1) or "grayscale" (256 levels)
+            source: which digit to complete: "test digit", "drawing" or "upload"
+            index: for "test digit", an index 0-999 into the MNIST test set
+            drawing: for "drawing", an image editor value (background, layers, composite): dark strokes on light
+            upload: for "upload", a digit image file (PNG, JPEG, ...; at most 20 MB), uploaded to this app first
+            region: which pixels to hide: "bottom half", "right half" or "painted" (the strokes of `painted`)
+            painted: for "painted", an image editor value whose strokes (280×280 canvas, 10 px per pixel) mark them
+            count: completions to sample, a whole number 1 to 16
+            temperature: divides the logits, 0.05 to 5; below 1 is more conservative
+            label: the class to condition on, "0"-"9", or "none"
+            seed: the noise seed, a whole number 0 to 2147483647; the same seed gives the same completions
+        Returns:
+            the completions grid (PNG file; input first, hidden pixels grey) and a table of log p per completion (nats)
+        """
         model = context.model(variant).model
         image = quantize(completer.source_image(source, index, drawing, upload), model.levels)
         region = inputs.choice("hidden region", region, REGIONS)

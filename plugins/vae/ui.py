@@ -126,12 +126,36 @@ def build_tab(context: TabContext) -> None:
     explorer = Explorer(context)
 
     def decode_point(variant, u, v, a, b, c):
-        """Map point (u, v) -> its decoded digit (224×224 grey, pixel means of p(x|z))."""
+        """Decode one point of the latent map: a 224×224 greyscale PNG of an MNIST-style digit, the
+        pixel means of p(x|z), white on black.
+
+        Args:
+            variant: "mnist-2d" (z = (u, v)) or "mnist-32d" (z = a + u(b - a) + v(c - a))
+            u: map coordinate, -4 to 4 (the map shows -4..4 for mnist-2d, -1..2 for mnist-32d)
+            v: map coordinate, -4 to 4 (same frame as u)
+            a: anchor a of the plane, a test digit index 0-1999 (32-D variant only; ignored by mnist-2d)
+            b: anchor b, a test digit index 0-1999, not a or c (32-D variant only)
+            c: anchor c, a test digit index 0-1999, not a or b (32-D variant only)
+        Returns:
+            the decoded digit image (PNG file)
+        """
         z = explorer.latent(variant, u, v, a, b, c)
         return to_pil(decode(context.model(variant).model, z)[0], DIGIT_SCALE)
 
     def show_map(variant, u, v, a, b, c):
-        """The latent map with a cross-hair at (u, v)."""
+        """The latent map: test digits drawn at their encodings, coloured by class, with a
+        cross-hair at (u, v).
+
+        Args:
+            variant: "mnist-2d" (z = (u, v)) or "mnist-32d" (z = a + u(b - a) + v(c - a))
+            u: map coordinate, -4 to 4 (the map shows -4..4 for mnist-2d, -1..2 for mnist-32d)
+            v: map coordinate, -4 to 4 (same frame as u)
+            a: anchor a of the plane, a test digit index 0-1999 (32-D variant only; ignored by mnist-2d)
+            b: anchor b, a test digit index 0-1999, not a or c (32-D variant only)
+            c: anchor c, a test digit index 0-1999, not a or b (32-D variant only)
+        Returns:
+            the map image (PNG file)
+        """
         u = inputs.number("u", u, -COORD_LIMIT, COORD_LIMIT)
         v = inputs.number("v", v, -COORD_LIMIT, COORD_LIMIT)
         return with_marker(explorer.base_map(variant, a, b, c), explorer.frame(variant), u, v)
@@ -147,7 +171,16 @@ def build_tab(context: TabContext) -> None:
     def change_variant(variant, a, b, c):
         """The new variant's map and its centre's digit. u, v and the manifold's range are map
         coordinates, which mean something else on the new map: they move to its centre and
-        default range. Every other control keeps its value."""
+        default range. Every other control keeps its value.
+
+        Args:
+            variant: "mnist-2d" (z = (u, v)) or "mnist-32d" (z = a + u(b - a) + v(c - a))
+            a: anchor a of the plane, a test digit index 0-1999 (32-D variant only; ignored by mnist-2d)
+            b: anchor b, a test digit index 0-1999, not a or c (32-D variant only)
+            c: anchor c, a test digit index 0-1999, not a or b (32-D variant only)
+        Returns:
+            u, v, plane settings, manifold range, the map image and the centre's decoded digit
+        """
         frame, two_d = explorer.frame(variant), explorer.latent_dim(variant) == 2
         centre = frame.centre
         sliders = [gr.Slider(minimum=frame.lo, maximum=frame.hi, value=centre) for _ in range(2)]
@@ -161,7 +194,18 @@ def build_tab(context: TabContext) -> None:
         return tuple(int(i) for i in rng.choice(MAP_POINTS, size=3, replace=False))
 
     def manifold(variant, span, n, a, b, c):
-        """An n×n grid of decoded digits over the map's centre ± span."""
+        """An n×n grid of decoded digits over the map's centre ± span, rows from high v to low v.
+
+        Args:
+            variant: "mnist-2d" (z = (u, v)) or "mnist-32d" (z = a + u(b - a) + v(c - a))
+            span: half-width of the grid in map coordinates, 0.5 to 6 (centre: 0 for mnist-2d, 0.5 for mnist-32d)
+            n: digits per row and column, a whole number 3 to 30
+            a: anchor a of the plane, a test digit index 0-1999 (32-D variant only; ignored by mnist-2d)
+            b: anchor b, a test digit index 0-1999, not a or c (32-D variant only)
+            c: anchor c, a test digit index 0-1999, not a or b (32-D variant only)
+        Returns:
+            the grid image (PNG file)
+        """
         span = inputs.number("range", span, 0.1, COORD_LIMIT)
         n = inputs.integer("grid size", n, 2, 30)
         centre = explorer.frame(variant).centre
@@ -184,20 +228,51 @@ def build_tab(context: TabContext) -> None:
                 where)
 
     def encode_drawing(variant, drawing, a, b, c):
-        """A drawn digit -> (what the model sees, its reconstruction, map, where it lands)."""
+        """Encode a drawn digit: reframed MNIST-style (20×20 box, centre of mass centred), its
+        reconstruction and where its encoding lands on the map.
+
+        Args:
+            variant: "mnist-2d" (z = (u, v)) or "mnist-32d" (z = a + u(b - a) + v(c - a))
+            drawing: an image editor value (background, layers, composite): dark strokes on a light canvas
+            a: anchor a of the plane, a test digit index 0-1999 (32-D variant only; ignored by mnist-2d)
+            b: anchor b, a test digit index 0-1999, not a or c (32-D variant only)
+            c: anchor c, a test digit index 0-1999, not a or b (32-D variant only)
+        Returns:
+            what the model sees (28×28, shown 224×224), its reconstruction, the map marked there, where (text)
+        """
         with inputs.user_errors(ImageInputError):
             image = drawn_digit(drawing)
         return encode_image(variant, image, a, b, c)
 
     def encode_upload(variant, path, a, b, c):
-        """An uploaded digit image -> (what the model sees, its reconstruction, map, where it lands)."""
+        """Encode an uploaded digit image: reframed MNIST-style (20×20 box, centre of mass centred),
+        its reconstruction and where its encoding lands on the map.
+
+        Args:
+            variant: "mnist-2d" (z = (u, v)) or "mnist-32d" (z = a + u(b - a) + v(c - a))
+            path: a digit image file (PNG, JPEG, ...; at most 20 MB and 4096×4096 px), uploaded to this app first
+            a: anchor a of the plane, a test digit index 0-1999 (32-D variant only; ignored by mnist-2d)
+            b: anchor b, a test digit index 0-1999, not a or c (32-D variant only)
+            c: anchor c, a test digit index 0-1999, not a or b (32-D variant only)
+        Returns:
+            what the model sees (28×28, shown 224×224), its reconstruction, the map marked there, where (text)
+        """
         with inputs.user_errors(ImageInputError):
             image = uploaded_digit(path)
         return encode_image(variant, image, a, b, c)
 
     def interpolate(variant, i, j, steps):
         """Decode `steps` points on the segment between the encodings of test digits i and j;
-        the two originals frame the strip."""
+        the two originals frame the strip.
+
+        Args:
+            variant: "mnist-2d" (z = (u, v)) or "mnist-32d" (z = a + u(b - a) + v(c - a))
+            i: the first test digit, an index 0-1999 into the MNIST test set
+            j: the second test digit, an index 0-1999
+            steps: decoded points between them, a whole number 2 to 30
+        Returns:
+            the strip image (PNG file: digit i, the decoded points, digit j)
+        """
         i = inputs.integer("first digit", i, 0, MAP_POINTS - 1)
         j = inputs.integer("second digit", j, 0, MAP_POINTS - 1)
         steps = inputs.integer("steps", steps, 2, 30)

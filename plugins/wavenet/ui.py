@@ -82,11 +82,34 @@ def build_tab(context: TabContext) -> None:
         yield as_player(clips[0]), waveform_and_spectrogram(clips[0], SAMPLE_RATE, title)
 
     def say(digit, speaker, seconds, temperature, seed, progress=gr.Progress()):
-        """A new clip saying ``digit`` (or any) in ``speaker``'s voice (or any)."""
+        """A new spoken-digit clip (8 kHz) saying ``digit`` (or any) in ``speaker``'s voice (or any).
+
+        Args:
+            digit: the digit to say, "0"-"9", or "any"
+            speaker: whose voice: george, jackson, lucas, nicolas, theo, yweweler, or "any"
+            seconds: clip length in seconds, 0.05 to 5 in steps of 0.05
+            temperature: divides the logits, 0 (greedy) to 2; 1 samples the model as trained
+            seed: the noise seed, a whole number 0 to 2147483647; the same seed gives the same clip
+        Returns:
+            the clip (WAV file, 8 kHz mono; updated every 0.25 s while it generates)
+            its waveform and spectrogram (PNG file)
+        """
         yield from run(None, digit, speaker, seconds, temperature, seed, progress)
 
     def continue_recording(path, digit, speaker, seconds, temperature, seed, progress=gr.Progress()):
-        """The recording's last second, then the model's continuation of it."""
+        """The recording's last second, then the model's continuation of it (8 kHz).
+
+        Args:
+            path: an audio file (WAV, MP3, ...; any rate, mono or stereo; at most 60 s), uploaded to this app first
+            digit: the digit to say, "0"-"9", or "any"
+            speaker: whose voice: george, jackson, lucas, nicolas, theo, yweweler, or "any"
+            seconds: clip length in seconds, 0.05 to 5 in steps of 0.05
+            temperature: divides the logits, 0 (greedy) to 2; 1 samples the model as trained
+            seed: the noise seed, a whole number 0 to 2147483647; the same seed gives the same clip
+        Returns:
+            the clip (WAV file, 8 kHz mono; updated every 0.25 s while it generates)
+            its waveform and spectrogram (PNG file)
+        """
         if not path:
             raise gr.Error("upload or record a clip first")
         with inputs.user_errors(AudioInputError):
