@@ -137,10 +137,13 @@ def main(argv: list[str] | None = None) -> list[dict]:
 
             from genhub_dynamics.card import card_text
 
-            record_metrics(PACKAGE / "weights" / spec.variant, {
-                "test_mse_1x": round(errors["mse_1x"], 5), "test_mse_2x": round(errors["mse_2x"], 5),
-                "judge_accuracy_1x": round(100 * scores["judge_1x"], 2),
-                "judge_accuracy_2x": round(100 * scores["judge_2x"], 2)}, card_text)
+            # A subset is named in the metric's key, so it never reads as a whole-test-set number.
+            subset = "" if args.limit is None else f"_first{len(sequences)}"
+            metrics = {f"judge_accuracy_1x{subset}": round(100 * scores["judge_1x"], 2),
+                       f"judge_accuracy_2x{subset}": round(100 * scores["judge_2x"], 2)}
+            if not subset:  # training already scored the whole test set's MSE; a subset's would only confuse
+                metrics.update(test_mse_1x=round(errors["mse_1x"], 5), test_mse_2x=round(errors["mse_2x"], 5))
+            record_metrics(PACKAGE / "weights" / spec.variant, metrics, card_text)
     _print_table(rows)
     _write(args.out, {"command": command, "test_digits": len(sequences), "frames": FRAMES, "horizon": HORIZON},
            rows, per_frame_mse=per_frame)

@@ -17,7 +17,12 @@ METRIC_NAMES = {
     "test_mse_2x": "test MSE per pixel, frames 16-31 (2× the horizon, extrapolated)",
     "test_static_mse_1x": "baseline (last context frame held still), frames 0-15",
     "test_static_mse_2x": "baseline (last context frame held still), frames 16-31",
-    "judge_accuracy_2x": "MNIST judge on generated frames 0-31, turned back upright (%)",
+    "judge_accuracy_1x_first2000": "MNIST judge reads the digit, generated frames 0-15 turned back upright, first "
+                                   "2,000 test digits (%)",
+    "judge_accuracy_2x_first2000": "MNIST judge reads the digit, generated frames 16-31 turned back upright, first "
+                                   "2,000 test digits (%)",
+    "judge_accuracy_1x": "MNIST judge reads the digit, generated frames 0-15 turned back upright (%)",
+    "judge_accuracy_2x": "MNIST judge reads the digit, generated frames 16-31 turned back upright (%)",
 }
 
 
