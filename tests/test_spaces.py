@@ -164,3 +164,12 @@ def test_spaces_build_takes_its_flags_and_refuses_bad_values_before_writing(tmp_
     assert "is not a Space folder this command wrote" in capsys.readouterr().err and (out / "notes").is_dir()
     with pytest.raises(SystemExit):
         _parser().parse_args(["spaces", "build", "out", "--weights", "lfs"])
+
+
+def test_the_space_requirements_pin_what_pyproject_pins():
+    tomllib = pytest.importorskip("tomllib")  # Python ≥ 3.11
+
+    dependencies = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["dependencies"]
+    lines = set((REPO / "spaces" / "requirements.txt").read_text().splitlines())
+    missing = [d for d in dependencies if d not in lines]
+    assert not missing, f"spaces/requirements.txt must list pyproject.toml's dependencies as written; missing {missing}"
