@@ -229,7 +229,7 @@ def _serve(args: argparse.Namespace, extra: list[str], argv: list[str]) -> int:
 
 
 def _list(args: argparse.Namespace, extra: list[str], argv: list[str]) -> int:
-    from genhub.weights import WeightsError, resolve_weights
+    from genhub.weights import WeightsError, resolve_plugin_weights
 
     for record in _records(args):
         if record.plugin is None:
@@ -238,8 +238,7 @@ def _list(args: argparse.Namespace, extra: list[str], argv: list[str]) -> int:
         print(f"{record.name:10s} {record.plugin.title}  ({record.origin})")
         for spec in record.plugin.variants:
             try:
-                where = resolve_weights(record.name, spec, override_dir=args.weights_dir,
-                                        package_dir=record.plugin.weights_dir).origin
+                where = resolve_plugin_weights(record.plugin, spec, override_dir=args.weights_dir).origin
             except WeightsError as err:
                 where = f"MISSING: {err}"
             print(f"    {spec.variant:12s} {spec.summary}\n    {'':12s} weights: {where}")

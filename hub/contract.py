@@ -467,13 +467,13 @@ def check_released_variant(plugin: Plugin, variant: str) -> LoadedWeights:
 
 
 def _released_weights(subject: Subject) -> str:
-    from genhub.weights import WeightsError, resolve_weights
+    from genhub.weights import WeightsError, resolve_plugin_weights
 
     plugin = subject.loaded()
     checked, missing = [], []
     for spec in plugin.variants:
         try:  # finding nothing is a skip; anything wrong with what is found is a failure
-            resolve_weights(plugin.name, spec, package_dir=getattr(plugin, "weights_dir", None))
+            resolve_plugin_weights(plugin, spec)
         except WeightsError as err:
             missing.append(f"{spec.variant}: {err}")
             continue

@@ -254,9 +254,16 @@ def from_pretrained(
         spec = plugin.spec(variant)
     except KeyError as err:
         raise WeightsError(str(err.args[0])) from err
-    resolved = resolve_weights(plugin.name, spec, override_dir=weights_dir,
-                               package_dir=getattr(plugin, "weights_dir", None))
+    resolved = resolve_plugin_weights(plugin, spec, override_dir=weights_dir)
     return load_weights(plugin.name, spec, resolved, plugin.build_model, torch.device(device))
+
+
+def resolve_plugin_weights(plugin: Plugin | Family, spec: WeightsSpec, *,
+                           override_dir: Path | None = None) -> ResolvedWeights:
+    """`resolve_weights` for one of ``plugin``'s variants, every place looked at (its own package's
+    ``weights_dir`` included) as `from_pretrained` looks. Raises WeightsError when nothing is found."""
+    return resolve_weights(plugin.name, spec, override_dir=override_dir,
+                           package_dir=getattr(plugin, "weights_dir", None))
 
 
 def _plugin_named(name: str) -> Plugin:

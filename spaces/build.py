@@ -135,11 +135,10 @@ def weights_needed(plugins: list[Plugin]) -> list[ShippedWeights]:
 def judges_of(plugin: Plugin) -> list[WeightsSpec]:
     """The judge of each variant's dataset (config.json ``data.dataset``), as the tab loads it."""
     from genhub.training.evaluation.classifier import JUDGES
-    from genhub.weights import read_config, resolve_weights
+    from genhub.weights import read_config, resolve_plugin_weights
 
-    configs = [resolve_weights(plugin.name, spec, package_dir=plugin.weights_dir).config_file
-               for spec in plugin.variants]
-    datasets = [read_config(config)["data"]["dataset"] for config in configs]
+    datasets = [read_config(resolve_plugin_weights(plugin, spec).config_file)["data"]["dataset"]
+                for spec in plugin.variants]
     return [JUDGES[dataset] for dataset in dict.fromkeys(datasets)]
 
 
