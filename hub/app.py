@@ -8,6 +8,9 @@ and the long jobs of all plugins share one group that leaves a core free, so a l
 WaveNet job never waits in front of a VAE decode nor takes every core; a long job (a generator)
 is stopped at its next update once it runs past ``LONG_JOB_SECONDS``, and a cancelled one stops
 at its next update; uploads and outputs are swept from disk (`genhub.janitor`).
+
+On a ZeroGPU Space every event that runs a plugin's model borrows the GPU for a duration sized
+to the request (`genhub.zerogpu`); elsewhere nothing changes.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from genhub.registry import STARTUP_HINT, PluginRecord
 from genhub.store import ModelStore
 from genhub.validation import CheckedBlocks
 from genhub.weights import LoadedWeights, WeightsError
+from genhub.zerogpu import DEFAULT_GPU_SECONDS, INTERACTIVE_GPU_SECONDS, on_gpu
 
 MAX_UPLOAD = "20mb"
 STATUS_HEADERS = ["plugin", "variant", "source", "weights", "sha256", "device", "load s", "state"]
@@ -163,10 +167,12 @@ def build_app(records: list[PluginRecord], store: ModelStore) -> gr.Blocks:
         opened: list[tuple[gr.Tab, gr.Markdown, PluginContext]] = []
         with gr.Tabs():
             for record in records:
+                before = set(demo.fns)
                 with gr.Tab(record.title, id=record.name) as tab:
                     built = _plugin_tab(record, store)
                 if built is not None:
                     opened.append((tab, *built))
+                    run_model_events_on_gpu([demo.fns[key] for key in demo.fns.keys() - before], built[1])
             with gr.Tab("Plugins", id="plugins") as status_tab:
                 gr.Markdown("Every plugin the hub found, where it came from, where its weights "
                             "came from, and whether it works. Models load on first use of their tab.")
@@ -180,11 +186,23 @@ def build_app(records: list[PluginRecord], store: ModelStore) -> gr.Blocks:
             triggers = [tab.select, demo.load] if index == 0 else [tab.select]
             event = gr.on(triggers, load, context.variant, weights_status, api_visibility="private")
             for fn, inputs, outputs in context.open_handlers:
-                event = event.then(fn, inputs, outputs, api_visibility="private")
+                event = event.then(on_gpu(fn, INTERACTIVE_GPU_SECONDS), inputs, outputs, api_visibility="private")
             context.variant.change(load, context.variant, weights_status, api_visibility="private")
     bound_long_jobs(demo, LongJobs(LONG_JOB_SLOTS, LONG_JOB_SECONDS))
     bound_editor_drafts(demo, EDITOR_DRAFTS)
     return demo
+
+
+def run_model_events_on_gpu(block_fns: list[Any], context: PluginContext) -> None:
+    """Wrap the events a plugin's tab registered in its queue groups (``context.events``: the ones
+    that run its model) with `genhub.zerogpu.on_gpu`, so on a ZeroGPU Space each borrows a GPU for
+    the duration its handler declares (`genhub.zerogpu.gpu_seconds`; undeclared: the kind's
+    default). A no-op where the `spaces` package is not installed."""
+    defaults = {context.events("interactive")["concurrency_id"]: INTERACTIVE_GPU_SECONDS,
+                context.events("long")["concurrency_id"]: DEFAULT_GPU_SECONDS}
+    for block_fn in block_fns:
+        if block_fn.fn is not None and block_fn.concurrency_id in defaults:
+            block_fn.fn = on_gpu(block_fn.fn, defaults[block_fn.concurrency_id])
 
 
 def bound_long_jobs(demo: gr.Blocks, jobs: LongJobs) -> None:

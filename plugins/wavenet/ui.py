@@ -23,6 +23,7 @@ from genhub.options import Option
 from genhub.plugin import MAX_SEED, TabContext
 from genhub.plugins.wavenet.sample import generate
 from genhub.plugins.wavenet.variants import SAMPLE_RATE
+from genhub.zerogpu import MIN_GPU_SECONDS, gpu_seconds
 
 ANY = "any"
 """How the digit and speaker dropdowns show (and send) "unspecified": the ``label`` option's -1,
@@ -36,6 +37,15 @@ slider is finer where voices differ."""
 PRIME_SECONDS = 1.0
 """Only the end of a recording primes the model (its receptive field is 128 ms)."""
 MAX_UPLOAD_SECONDS = 60.0
+GPU_SECONDS_PER_AUDIO_SECOND = 2.0
+"""What a ZeroGPU request asks for per second of audio (`genhub.zerogpu`), on top of the minimum:
+fast generation runs at 0.23-0.39× real time on one CPU core, and a GPU, bound by kernel launches
+for one sample at a time, is not slower; 2 leaves a margin. Not measured on ZeroGPU."""
+
+
+def gpu_time(seconds: float, **_: object) -> float:
+    """ZeroGPU seconds for a clip of ``seconds`` seconds (`genhub.zerogpu.gpu_seconds`)."""
+    return MIN_GPU_SECONDS + GPU_SECONDS_PER_AUDIO_SECOND * float(seconds)
 
 
 def shown(value: int | str) -> str:
@@ -81,6 +91,7 @@ def build_tab(context: TabContext) -> None:
         title = f"digit {digit}, speaker {speaker}, T = {temperature:g}, seed {seed}"
         yield as_player(clips[0]), waveform_and_spectrogram(clips[0], SAMPLE_RATE, title)
 
+    @gpu_seconds(gpu_time)
     def say(digit, speaker, seconds, temperature, seed, progress=gr.Progress()):
         """A new spoken-digit clip (8 kHz) saying ``digit`` (or any) in ``speaker``'s voice (or any).
 
@@ -96,6 +107,7 @@ def build_tab(context: TabContext) -> None:
         """
         yield from run(None, digit, speaker, seconds, temperature, seed, progress)
 
+    @gpu_seconds(gpu_time)
     def continue_recording(path, digit, speaker, seconds, temperature, seed, progress=gr.Progress()):
         """The recording's last second, then the model's continuation of it (8 kHz).
 
