@@ -30,6 +30,7 @@ from typing import Any, Literal
 
 import gradio as gr
 import torch
+from gradio.context import get_blocks_context
 
 from genhub.cache import BoundedDict
 from genhub.device import pick_device
@@ -37,6 +38,7 @@ from genhub.inputs import choice
 from genhub.long_jobs import LongJobs
 from genhub.plugin import Plugin
 from genhub.registry import STARTUP_HINT, PluginRecord
+from genhub.reproduce import reproduce_box
 from genhub.store import ModelStore
 from genhub.validation import CheckedBlocks
 from genhub.weights import LoadedWeights, WeightsError
@@ -121,10 +123,11 @@ def status_rows(store: ModelStore) -> list[list[str]]:
             for s in store.status()]
 
 
-def _plugin_tab(record: PluginRecord, store: ModelStore) -> tuple[gr.Markdown, PluginContext] | None:
+def _plugin_tab(record: PluginRecord, store: ModelStore) -> tuple[gr.Markdown, PluginContext, list[Any]] | None:
     """Fill the current tab: the plugin's description and variant selector, then its own
-    components. Return the Markdown that shows weight-loading errors and the context the plugin
-    registered its open handlers in, or None for a broken plugin."""
+    components, then the box that says how to reproduce the last output (`genhub.reproduce`).
+    Return the Markdown that shows weight-loading errors, the context the plugin registered its
+    open handlers in and the events its tab registered; None for a broken plugin."""
     if record.plugin is None:
         gr.Markdown(error_panel(f"The plugin {record.name!r} failed to load", record.error or ""))
         gr.Markdown(f"Source: {record.origin}. The other tabs are unaffected. {STARTUP_HINT}")
@@ -134,6 +137,8 @@ def _plugin_tab(record: PluginRecord, store: ModelStore) -> tuple[gr.Markdown, P
     context = PluginContext(plugin, store)
     weights_status = gr.Markdown(visible=False)
     failure: Exception | None = None
+    blocks = get_blocks_context()
+    before = set(blocks.fns)
     with gr.Column() as body:
         try:
             plugin.build_tab(context)
@@ -145,7 +150,9 @@ def _plugin_tab(record: PluginRecord, store: ModelStore) -> tuple[gr.Markdown, P
         gr.Markdown(error_panel(f"Building the {plugin.title!r} tab failed",
                                 "".join(traceback.format_exception(failure, limit=-6))))
         return None
-    return weights_status, context
+    events = [blocks.fns[key] for key in blocks.fns.keys() - before]
+    reproduce_box(plugin, context.variant, events)
+    return weights_status, context, events
 
 
 def _load_variant(store: ModelStore, name: str) -> Callable[[str], gr.Markdown]:
@@ -167,12 +174,12 @@ def build_app(records: list[PluginRecord], store: ModelStore) -> gr.Blocks:
         opened: list[tuple[gr.Tab, gr.Markdown, PluginContext]] = []
         with gr.Tabs():
             for record in records:
-                before = set(demo.fns)
                 with gr.Tab(record.title, id=record.name) as tab:
                     built = _plugin_tab(record, store)
                 if built is not None:
-                    opened.append((tab, *built))
-                    run_model_events_on_gpu([demo.fns[key] for key in demo.fns.keys() - before], built[1])
+                    weights_status, context, events = built
+                    opened.append((tab, weights_status, context))
+                    run_model_events_on_gpu(events, context)
             with gr.Tab("Plugins", id="plugins") as status_tab:
                 gr.Markdown("Every plugin the hub found, where it came from, where its weights "
                             "came from, and whether it works. Models load on first use of their tab.")

@@ -157,6 +157,8 @@ def _parser(help_command: str | None = None, help_plugin: Plugin | None = None) 
     sample.add_argument("--scale", type=int, default=None,
                         help="enlarge a .png this many times, pixels kept sharp (default: generated images to at "
                              f"least {PNG_MIN_SIDE} px on the longer side; a translation's output as it is)")
+    sample.add_argument("--nrow", type=int, default=None,
+                        help="images per row of a .png grid (default: about the square root of the count)")
     sample.set_defaults(run=_sample)
     if help_plugin is not None:
         group = (sample if help_command == "sample" else train).add_argument_group(
@@ -296,7 +298,7 @@ def _sample(args: argparse.Namespace, extra: list[str], argv: list[str]) -> int:
         raise RuntimeError(f"{plugin.name}'s sample must return Samples, got {type(samples).__name__}")
     if len(samples.data) != request.count:
         raise RuntimeError(f"{plugin.name}'s sample returned {len(samples.data)} samples, not {request.count}")
-    write_samples(samples, args.out, plugin.name, scale=args.scale, enlarge=not translate)
+    write_samples(samples, args.out, plugin.name, scale=args.scale, enlarge=not translate, nrow=args.nrow)
     print(f"wrote {args.out}: {samples.kind} {tuple(samples.data.shape)} from {plugin.name}/{loaded.spec.variant} "
           f"({loaded.origin})")
     return 0

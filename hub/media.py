@@ -73,3 +73,10 @@ def image_tensor(image: Image.Image) -> torch.Tensor:
     array = np.asarray(image.convert("L" if grey else "RGB"), dtype=np.float32) / 255.0
     array = array[None] if grey else array.transpose(2, 0, 1)  # (C, H, W)
     return torch.from_numpy(np.ascontiguousarray(array))
+
+
+def pcm16(clip: torch.Tensor) -> np.ndarray:
+    """A clip float ``(T,)`` in [-1, 1] -> int16 ``(T,)`` samples (×32767, rounded): how every
+    clip leaves the hub, in the tab's player and in ``genhub sample``'s .wav alike, so both hold
+    the same samples."""
+    return np.round(clip.detach().float().clamp(-1, 1).cpu().numpy() * 32767).astype(np.int16)

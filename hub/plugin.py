@@ -409,7 +409,7 @@ class Plugin:
         return find_spec(self.variants, variant, f"plugin {self.name!r}")
 
 
-_SAMPLE_RESERVED = frozenset({"plugin", "variant", "seed", "count", "out", "input", "scale", "device",
+_SAMPLE_RESERVED = frozenset({"plugin", "variant", "seed", "count", "out", "input", "scale", "nrow", "device",
                               "weights_dir", "help", "command", "run"})
 """Names of ``genhub sample``'s own flags (and argparse's bookkeeping), not free for options."""
 _TRAIN_RESERVED = frozenset({"plugin", "variant", "data_dir", "out", "out_dir", "device", "seed", "resume",

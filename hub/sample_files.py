@@ -37,11 +37,13 @@ def read_input(path: Path, kind: Literal["image", "audio"], sample_rate: int | N
     return load_clip(path, sample_rate)
 
 
-def write_samples(samples: Samples, out: Path, plugin: str, scale: int | None = None, enlarge: bool = True) -> None:
+def write_samples(samples: Samples, out: Path, plugin: str, scale: int | None = None, enlarge: bool = True,
+                  nrow: int | None = None) -> None:
     """Write ``samples`` to ``out`` by its suffix: .npy (the raw array), .png (images in a grid,
-    ~√N per row; ``scale``× larger, pixels kept sharp; by default enlarged to ``PNG_MIN_SIDE``
-    when ``enlarge``, else as they are) or .wav (one mono file per clip: out.wav for one clip,
-    else out-0.wav, out-1.wav, ...). ``plugin`` names the source in messages."""
+    ``nrow`` per row, default ~√N; ``scale``× larger, pixels kept sharp; by default enlarged to
+    ``PNG_MIN_SIDE`` when ``enlarge``, else as they are) or .wav (16-bit PCM, `genhub.media.pcm16`;
+    one mono file per clip: out.wav for one clip, else out-0.wav, out-1.wav, ...). ``plugin``
+    names the source in messages."""
     import numpy as np
     from PIL import Image
 
@@ -55,6 +57,8 @@ def write_samples(samples: Samples, out: Path, plugin: str, scale: int | None = 
         raise ValueError(f"{plugin} makes {samples.kind}, not audio: use .png or .npy")
     if scale is not None and not 1 <= scale <= 64:
         raise ValueError(f"--scale must be between 1 and 64, got {scale}")
+    if nrow is not None and not 1 <= nrow <= 1000:
+        raise ValueError(f"--nrow must be between 1 and 1000, got {nrow}")
     data = samples.data.detach().float().cpu()
     out.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".npy":
@@ -62,14 +66,17 @@ def write_samples(samples: Samples, out: Path, plugin: str, scale: int | None = 
     elif suffix == ".png":
         from genhub.imaging.grid import grid_image
 
-        grid = grid_image(data, nrow=max(1, int(round(len(data) ** 0.5))))
+        grid = grid_image(data, nrow=nrow or max(1, int(round(len(data) ** 0.5))))
         scale = scale or (max(1, -(-PNG_MIN_SIDE // max(grid.size))) if enlarge else 1)
         grid.resize((grid.width * scale, grid.height * scale), Image.Resampling.NEAREST).save(out)
     else:
         import soundfile
 
+        from genhub.media import pcm16
+
         if len(data) == 1:
-            soundfile.write(out, data[0].numpy(), samples.sample_rate)
+            soundfile.write(out, pcm16(data[0]), samples.sample_rate, subtype="PCM_16")
         else:
             for i, clip in enumerate(data):
-                soundfile.write(out.with_name(f"{out.stem}-{i}.wav"), clip.numpy(), samples.sample_rate)
+                soundfile.write(out.with_name(f"{out.stem}-{i}.wav"), pcm16(clip), samples.sample_rate,
+                                subtype="PCM_16")

@@ -2,13 +2,20 @@
 on the map moves the sliders and decodes a new digit, the hub's variant selector switches to
 the plane of the 32-D variant; the CGAN tab draws on opening, writes a typed number and keeps
 the chosen class across variants; the PixelCNN tab completes digits; the Plugins tab lists the
-plugin."""
+plugin; an output is made again, bit for bit, by the command and the client call its tab shows."""
 
 from __future__ import annotations
 
+import io
 import os
+import shlex
 import shutil
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
 
+import numpy as np
 import pytest
 
 pytestmark = pytest.mark.browser
@@ -124,3 +131,82 @@ def test_the_plugins_tab_lists_the_vae_as_working(page):
     page.wait_for_function(loaded, timeout=15_000)
     text = page.locator("#plugin-status").inner_text()
     assert "folder plugins/vae" in text and "ok" in text
+
+
+def open_reproduce_box(page, plugin: str) -> None:
+    """Open the tab's "Reproduce the last output" box (a click toggles it)."""
+    if not page.locator(f"#{plugin}-reproduce-summary").is_visible():
+        page.locator(f"#{plugin}-reproduce").get_by_text("Reproduce the last output").click()
+
+
+def reproduce_box(page, plugin: str) -> tuple[str, str, str]:
+    """What the opened box shows: (summary, Python call, command)."""
+    code = "#{}-reproduce-{} .cm-content"
+    return (page.locator(f"#{plugin}-reproduce-summary").inner_text(),
+            page.locator(code.format(plugin, "python")).inner_text(),
+            page.locator(code.format(plugin, "command")).inner_text())
+
+
+def run_copied(command: str, folder: Path) -> None:
+    """Run a copied ``genhub …`` command line in ``folder``, with this environment's genhub."""
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+           "HF_HUB_OFFLINE": "1", "OMP_NUM_THREADS": "1"}
+    done = subprocess.run(shlex.split(command), cwd=folder, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+
+
+def run_copied_python(code: str) -> object:
+    """Run a copied gradio_client snippet; return its ``result``."""
+    namespace: dict[str, object] = {}
+    exec(code, namespace)  # noqa: S102 - the snippet the page shows, run as a user would
+    return namespace["result"]
+
+
+def pixels(data: bytes | Path) -> np.ndarray:
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(data) if isinstance(data, bytes) else data))
+
+
+def test_a_cgan_grid_is_made_again_bit_for_bit_by_its_command_and_its_client_call(page, tmp_path):
+    page.get_by_role("tab", name="CGAN digit picker").click()
+    page.get_by_role("tab", name="Pick", exact=True).click()
+    choose(page, "cgan-class", "7")
+    page.locator("#cgan-count input[type=number]").fill("16")
+    page.locator("#cgan-count input[type=number]").press("Enter")
+    page.locator("#cgan-seed input").fill("1234")
+    page.get_by_role("button", name="Generate", exact=True).click()
+    open_reproduce_box(page, "cgan")
+    page.wait_for_function("() => /seed\\s*1234/.test(document.querySelector('#cgan-reproduce-summary').innerText)",
+                           timeout=30_000)
+    summary, python, command = reproduce_box(page, "cgan")
+    assert "cgan_grid" in summary and "variant mnist" in summary and "revision" in summary and "sha256" in summary
+    assert command == "genhub sample cgan --variant mnist --label 7 --count 16 --seed 1234 --nrow 10 --scale 3 " \
+                      "--out grid.png"
+    shown = pixels(urllib.request.urlopen(page.locator("#cgan-grid img").first.get_attribute("src")).read())
+
+    run_copied(command, tmp_path)
+    assert np.array_equal(pixels(tmp_path / "grid.png"), shown), "the command writes the very pixels shown"
+    assert np.array_equal(pixels(Path(run_copied_python(python))), shown), "and so does the client call"
+
+
+def test_a_wavenet_clip_is_made_again_sample_for_sample_by_its_command(page, tmp_path):
+    import soundfile
+
+    page.get_by_role("tab", name="WaveNet audio").click()
+    page.locator("#wavenet-seconds input[type=number]").fill("0.25")
+    page.locator("#wavenet-seconds input[type=number]").press("Enter")
+    page.locator("#wavenet-seed input").fill("77")
+    page.get_by_role("button", name="Say it", exact=True).click()
+    open_reproduce_box(page, "wavenet")
+    page.wait_for_function("() => /seed\\s*77/.test(document.querySelector('#wavenet-reproduce-summary').innerText)",
+                           timeout=60_000)
+    summary, python, command = reproduce_box(page, "wavenet")
+    assert "wavenet_generate" in summary and "variant fsdd" in summary
+    link = page.locator("#wavenet-audio a[href*='audio']").first.get_attribute("href")
+    shown, rate = soundfile.read(io.BytesIO(urllib.request.urlopen(link).read()), dtype="int16")
+
+    run_copied(command, tmp_path)
+    written, written_rate = soundfile.read(tmp_path / "clip.wav", dtype="int16")
+    assert written_rate == rate == 8000 and len(shown) == 2000
+    assert np.array_equal(written, shown), "the command writes the very samples the player holds"

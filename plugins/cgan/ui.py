@@ -25,6 +25,7 @@ from genhub.imaging.grid import captioned_grid, grid_image
 from genhub.options import Option
 from genhub.plugin import MAX_SEED, TabContext
 from genhub.plugins.cgan.sample import best_of, generate, noise, noise_block, slerp
+from genhub.reproduce import sample_command
 
 MAX_NUMBER_LENGTH = 24
 MAX_GRID = 100
@@ -33,6 +34,15 @@ ALL = "all"
 """How a Class dropdown shows (and sends) the ``label`` option's -1: cycle through every class."""
 SCALE = 3
 GOOD, BAD = (120, 220, 120), (255, 110, 110)
+
+
+def grid_command(variant: str, label: str, count: int, seed: int) -> list[str] | None:
+    """The ``genhub sample cgan`` arguments that write the grid `Picker.grid` drew (`genhub.reproduce`):
+    the same samples, 10 per row, 3× larger. None for a class given by name (the CLI takes indices)."""
+    if label != ALL and not str(label).isdigit():
+        return None
+    return ["--variant", variant, "--label", "-1" if label == ALL else str(label), "--count", str(int(count)),
+            "--seed", str(int(seed)), "--nrow", "10", "--scale", str(SCALE), "--out", "grid.png"]
 
 
 class Picker:
@@ -82,6 +92,8 @@ class Picker:
             return captioned_grid(images, list(prefix), nrow=nrow, scale=SCALE)
         return grid_image(images, nrow=nrow, scale=SCALE)
 
+    @sample_command(lambda variant, label, count, seed, show_reading, **_: None if show_reading else grid_command(
+        variant, label, count, seed))
     def grid(self, variant: str, label: str, count, seed, show_reading: bool) -> Image.Image:
         """``count`` samples of one class (or cycling through all), from one seed, 10 per row;
         each sample 28×28, shown 84×84.
@@ -241,8 +253,8 @@ def build_tab(context: TabContext) -> None:
         with gr.Row():
             label = gr.Dropdown(classes, value=shown_class(label_option.default), label="Class",
                                 allow_custom_value=True, elem_id="cgan-class")
-            count = gr.Slider(1, MAX_GRID, value=100, step=1, label="How many")
-            seed = gr.Number(0, precision=0, label="Seed")
+            count = gr.Slider(1, MAX_GRID, value=100, step=1, label="How many", elem_id="cgan-count")
+            seed = gr.Number(0, precision=0, label="Seed", elem_id="cgan-seed")
             go = gr.Button("Generate", variant="primary")
         picked = gr.Image(label="Samples", type="pil", format="png", interactive=False, elem_id="cgan-grid")
     with gr.Tab("Write a number"):

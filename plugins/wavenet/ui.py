@@ -19,10 +19,12 @@ import torch
 from genhub import inputs
 from genhub.audio.clips import AudioInputError, load_clip
 from genhub.audio.pictures import waveform_and_spectrogram
+from genhub.media import pcm16
 from genhub.options import Option
 from genhub.plugin import MAX_SEED, TabContext
 from genhub.plugins.wavenet.sample import generate
 from genhub.plugins.wavenet.variants import SAMPLE_RATE
+from genhub.reproduce import sample_command
 from genhub.zerogpu import MIN_GPU_SECONDS, gpu_seconds
 
 ANY = "any"
@@ -61,8 +63,15 @@ def choices(option: Option) -> list[str]:
 
 
 def as_player(wave: torch.Tensor) -> tuple[int, np.ndarray]:
-    """(T,) float in [-1, 1] -> Gradio's (sample rate, int16 samples)."""
-    return SAMPLE_RATE, (wave.clamp(-1, 1).numpy() * 32767).astype(np.int16)
+    """(T,) float in [-1, 1] -> Gradio's (sample rate, int16 samples), as ``genhub sample`` writes them."""
+    return SAMPLE_RATE, pcm16(wave)
+
+
+def clip_command(digit: str, speaker: str, seconds: float, temperature: float, seed: int, **_: object) -> list[str]:
+    """The ``genhub sample wavenet`` arguments that write the clip the tab made (`genhub.reproduce`)."""
+    return ["--label", "-1" if digit == ANY else digit, *([] if speaker == ANY else ["--speaker", speaker]),
+            "--seconds", f"{float(seconds):g}", "--temperature", f"{float(temperature):g}", "--seed", str(int(seed)),
+            "--count", "1", "--out", "clip.wav"]
 
 
 def build_tab(context: TabContext) -> None:
@@ -92,6 +101,7 @@ def build_tab(context: TabContext) -> None:
         yield as_player(clips[0]), waveform_and_spectrogram(clips[0], SAMPLE_RATE, title)
 
     @gpu_seconds(gpu_time)
+    @sample_command(clip_command)
     def say(digit, speaker, seconds, temperature, seed, progress=gr.Progress()):
         """A new spoken-digit clip (8 kHz) saying ``digit`` (or any) in ``speaker``'s voice (or any).
 
@@ -140,7 +150,7 @@ def build_tab(context: TabContext) -> None:
         seconds_slider = options["seconds"].component(label="Length (s)", elem_id="wavenet-seconds")
         temperature_slider = options["temperature"].component(label="Temperature (0 = greedy)",
                                                               elem_id="wavenet-temperature", **NARROWED["temperature"])
-        seed = gr.Number(0, precision=0, label="Seed")
+        seed = gr.Number(0, precision=0, label="Seed", elem_id="wavenet-seed")
     with gr.Row():
         go = gr.Button("Say it", variant="primary")
     with gr.Accordion("Continue a recording", open=False):
@@ -149,7 +159,8 @@ def build_tab(context: TabContext) -> None:
         cont = gr.Button("Continue it")
     player = gr.Audio(label="Generated (8 kHz; download with the player's button)", type="numpy", interactive=False,
                       elem_id="wavenet-audio")
-    picture = gr.Image(label="Waveform and spectrogram", type="pil", format="png", interactive=False)
+    picture = gr.Image(label="Waveform and spectrogram", type="pil", format="png", interactive=False,
+                       elem_id="wavenet-picture")
     controls = [digit, speaker, seconds_slider, temperature_slider, seed]
     go.click(say, controls, [player, picture], api_name="wavenet_generate", **context.events("long"))
     cont.click(continue_recording, [recording, *controls], [player, picture], api_name="wavenet_continue",
