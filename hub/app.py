@@ -183,11 +183,21 @@ def build_app(records: list[PluginRecord], store: ModelStore) -> gr.Blocks:
             with gr.Tab("Plugins", id="plugins") as status_tab:
                 gr.Markdown("Every plugin the hub found, where it came from, where its weights "
                             "came from, and whether it works. Models load on first use of their tab.")
-                table = gr.Dataframe(headers=STATUS_HEADERS, value=lambda: status_rows(store), interactive=False,
-                                     wrap=True, elem_id="plugin-status")
+                table = gr.Dataframe(headers=STATUS_HEADERS, interactive=False, wrap=True, elem_id="plugin-status")
                 refresh = gr.Button("Refresh")
-        refresh.click(lambda: status_rows(store), outputs=table, api_name="plugin_status")
-        status_tab.select(lambda: status_rows(store), outputs=table, api_visibility="private")
+
+        def plugin_status() -> list[list[str]]:
+            """Every plugin the hub found and the state of each variant's weights.
+
+            Returns:
+                one row per variant (one for a plugin that failed to import): plugin, variant, source (a
+                plugins/ folder or an installed package and its version), weights (the folder, or
+                hf://repo@revision; empty until resolved), sha256 (first 16 hex digits), device, load s
+                (seconds the load took; empty until loaded), state ("ok", "not loaded" or "error: <why>")
+            """
+            return status_rows(store)
+        refresh.click(plugin_status, outputs=table, api_name="plugin_status")
+        gr.on([status_tab.select, demo.load], plugin_status, outputs=table, api_visibility="private")
         for index, (tab, weights_status, context) in enumerate(opened):
             load = _load_variant(store, context.plugin.name)
             triggers = [tab.select, demo.load] if index == 0 else [tab.select]

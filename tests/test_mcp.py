@@ -61,6 +61,8 @@ def test_every_public_endpoint_is_a_tool_named_by_its_api_name_with_documented_r
     assert VAE_TOOLS | CGAN_TOOLS <= set(listed), sorted(listed)
     # Private events (the map click, the sliders' second binding, variant loading) stay out.
     assert not {"click", "decode_point", "load", "relabel", "random_anchors"} & set(listed)
+    assert not [name for name in listed if name.startswith("lambda")], "no anonymous tools"
+    assert "one row per variant" in listed["plugin_status"].description
     for name in VAE_TOOLS | CGAN_TOOLS:
         tool = listed[name]
         assert tool.description, name
