@@ -8,6 +8,10 @@ component's type (``"NaN"``, ``"abc"``, ``null``, a list) fails there with Gradi
 value with a message naming the field, the value and what would be right, and refuses an image
 file too large to decode (bytes and pixels read from the header, not the pixels). No message
 names a server path.
+
+A file input is a file uploaded to this app; a URL of a file this app serves (a result, as
+``gradio_client``, the page and the MCP tools hand them out) is taken as that file, so one call's
+result can be the next one's input. The hub never fetches any other URL.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import math
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlparse
 
 import gradio as gr
 
@@ -24,6 +29,8 @@ from genhub.options import bound, shown
 
 _IMAGE_COMPONENTS = (gr.Image, gr.ImageEditor)
 _FILE_COMPONENTS = (gr.File, gr.Audio, gr.Video, *_IMAGE_COMPONENTS)
+FILE_ROUTE = "/gradio_api/file="
+"""Where Gradio serves the files of an app: ``<root>/gradio_api/file=<path on the server>``."""
 
 
 def field_name(component: gr.components.Component) -> str:
@@ -139,6 +146,24 @@ def check_value(component: Any, value: Any) -> None:
         _check_file(name, component, value)
 
 
+def served_file_as_path(value: Any) -> Any:
+    """A file payload (or an editor's dict of them) whose ``path`` is a URL of a file served by a
+    Gradio app (``…/gradio_api/file=<path>``) -> the same payload with ``path`` the local path in
+    it; anything else unchanged. The upload check then accepts it only if that path is in this
+    app's upload folder, so a URL of another server is still refused, and nothing is fetched."""
+    if isinstance(value, dict) and isinstance(value.get("path"), str):
+        url = urlparse(value["path"])
+        if url.scheme in ("http", "https") and FILE_ROUTE in url.path:
+            local = unquote(value["path"].split(FILE_ROUTE, 1)[1]).split("?", 1)[0]
+            return {**value, "path": local, "url": None}
+        return value
+    if isinstance(value, dict):
+        return {key: [served_file_as_path(v) for v in item] if key == "layers" and isinstance(item, list)
+                else served_file_as_path(item) if key in ("background", "composite") else item
+                for key, item in value.items()}
+    return value
+
+
 def checked_inputs(components: Sequence[Any], values: Sequence[Any], state: Any = None) -> None:
     """Check each value against its component (see `check_value`); the first failure raises.
 
@@ -162,6 +187,8 @@ class CheckedBlocks(gr.Blocks):
             if len(inputs) < len(block_fn.inputs):
                 names = ", ".join(field_name(c) for c in block_fn.inputs)
                 raise gr.Error(f"this endpoint takes {len(block_fn.inputs)} values ({names}); got {len(inputs)}")
+            inputs = [served_file_as_path(value) if isinstance(component, _FILE_COMPONENTS) else value
+                      for component, value in zip(block_fn.inputs, inputs)]
             checked_inputs(block_fn.inputs, inputs, state)
         try:
             return await super().preprocess_data(block_fn, inputs, state, explicit_call)

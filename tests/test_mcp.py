@@ -108,3 +108,33 @@ def test_a_tool_with_several_outputs_returns_each_picture_as_an_image(mcp_url: s
     assert not result.isError, result.content
     assert [c.mimeType for c in result.content if c.type == "image"] == ["image/png", "image/png"]
     assert not any("{'path'" in c.text for c in result.content if c.type == "text")
+
+
+def landing(result: Any) -> str:
+    return next(c.text for c in result.content if c.type == "text" and c.text.startswith("μ lands"))
+
+
+def test_a_file_input_takes_a_data_url_or_a_result_of_this_hub_and_never_fetches_another(mcp_url: str) -> None:
+    """An assistant hands a file to a tool as a data: URL, or chains tools by passing the URL of
+    a result; a URL of any other server is refused without being fetched."""
+    decoded = call(mcp_url, "vae_decode", {"variant": "mnist-2d", "u": 0.5, "v": 0.5, "a": 3, "b": 2, "c": 0})
+    url = next(c.text for c in decoded.content if c.type == "text").removeprefix("Image URL: ")
+    chained = call(mcp_url, "vae_encode_upload", {"variant": "mnist-2d", "path": url, "a": 3, "b": 2, "c": 0})
+    assert not chained.isError, chained.content
+    u, v = (float(x) for x in landing(chained).split("(u, v) = (")[1].rstrip(")").split(", "))
+    assert abs(u - 0.5) < 0.3 and abs(v - 0.5) < 0.3, "the decoded digit encodes back near its point"
+
+    stroke = Image.new("L", (28, 28), 255)
+    stroke.paste(0, (12, 4, 16, 24))  # a dark "1" on white, as a photo of a digit would be
+    buffer = io.BytesIO()
+    stroke.save(buffer, "PNG")
+    data_url = "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+    sent = call(mcp_url, "vae_encode_upload", {"variant": "mnist-2d", "path": data_url, "a": 3, "b": 2, "c": 0})
+    assert not sent.isError, sent.content
+    assert sum(c.type == "image" for c in sent.content) == 3, "what the model saw, its reconstruction, the map"
+
+    for elsewhere in ("https://example.com/digit.png", "http://10.0.0.1/gradio_api/file=/etc/passwd",
+                      f"{url.split('file=')[0]}file=/etc/hostname"):
+        refused = call(mcp_url, "vae_encode_upload", {"variant": "mnist-2d", "path": elsewhere, "a": 3, "b": 2, "c": 0})
+        message = " ".join(c.text for c in refused.content if c.type == "text")
+        assert refused.isError and "not uploaded to this app" in message and "/etc" not in message, message
