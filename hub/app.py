@@ -36,6 +36,7 @@ from genhub.cache import BoundedDict
 from genhub.device import pick_device
 from genhub.inputs import choice
 from genhub.long_jobs import LongJobs
+from genhub.page import KEEP_RESULTS_ON_ERROR, READY_TO_DRAW
 from genhub.plugin import Plugin
 from genhub.registry import STARTUP_HINT, PluginRecord
 from genhub.reproduce import reproduce_box
@@ -46,6 +47,8 @@ from genhub.zerogpu import DEFAULT_GPU_SECONDS, INTERACTIVE_GPU_SECONDS, on_gpu
 
 MAX_UPLOAD = "20mb"
 STATUS_HEADERS = ["plugin", "variant", "source", "weights", "sha256", "device", "load s", "state"]
+STATUS_WIDTHS = ["9%", "10%", "15%", "27%", "15%", "8%", "7%", "9%"]
+"""Wide enough at 1366 px for every header on one line and "not loaded" in full."""
 EventKind = Literal["interactive", "long"]
 INTERACTIVE_SLOTS = 2
 """Interactive calls of one plugin running at once; more wait in that plugin's queue."""
@@ -183,7 +186,8 @@ def build_app(records: list[PluginRecord], store: ModelStore) -> gr.Blocks:
             with gr.Tab("Plugins", id="plugins") as status_tab:
                 gr.Markdown("Every plugin the hub found, where it came from, where its weights "
                             "came from, and whether it works. Models load on first use of their tab.")
-                table = gr.Dataframe(headers=STATUS_HEADERS, interactive=False, wrap=True, elem_id="plugin-status")
+                table = gr.Dataframe(headers=STATUS_HEADERS, interactive=False, wrap=True, elem_id="plugin-status",
+                                     column_widths=STATUS_WIDTHS)
                 refresh = gr.Button("Refresh")
 
         def plugin_status() -> list[list[str]]:
@@ -321,7 +325,8 @@ def launch(demo: gr.Blocks, *, host: str = "127.0.0.1", port: int = 7860, share:
         name_tools_by_api_name(demo)
     demo.queue(default_concurrency_limit=INTERACTIVE_SLOTS).launch(
         server_name=host, server_port=port, share=share, max_file_size=MAX_UPLOAD, show_error=True,
-        prevent_thread_lock=True, footer_links=["api", "gradio"], mcp_server=mcp,
+        prevent_thread_lock=True, footer_links=["api", "gradio"], mcp_server=mcp, js=READY_TO_DRAW,
+        css=KEEP_RESULTS_ON_ERROR,
         state_session_capacity=int(os.environ.get("GENHUB_MAX_SESSIONS", MAX_SESSIONS)))
     unpack_tool_outputs(demo)
     if block:

@@ -185,7 +185,7 @@ class Picker:
         prefix = [f"D{float(s):+.1f}" for s in scores]
         return self.picture(variant, images, y, keep if index is None else min(10, keep), show_reading, prefix)
 
-    def interpolate(self, variant: str, label: str, seed_a, seed_b, steps) -> Image.Image:
+    def interpolate(self, variant: str, label: str, seed_a, seed_b, steps, show_reading: bool = False) -> Image.Image:
         """Spherical interpolation from seed a's z to seed b's, for one class (or each class).
 
         Args:
@@ -194,6 +194,7 @@ class Picker:
             seed_a: the seed of the first z, a whole number 0 to 2147483647
             seed_b: the seed of the last z, a whole number 0 to 2147483647
             steps: images from a to b, a whole number 2 to 20
+            show_reading: caption each image "asked>read p" with what the judge classifier reads (green: agrees)
         Returns:
             the interpolation (PNG file, one row per class)
         """
@@ -207,7 +208,7 @@ class Picker:
         classes = [index] if index is not None else list(range(model.classes))
         z = path.repeat(len(classes), 1)
         labels = torch.tensor(classes).repeat_interleave(steps)
-        return grid_image(generate(model, z, labels), nrow=steps, scale=SCALE)
+        return self.picture(variant, generate(model, z, labels), labels, steps, bool(show_reading))
 
     def relabel(self, variant: str, *labels: str) -> list[gr.Dropdown]:
         """The Class dropdowns with ``variant``'s class names. Each keeps its value, the class
@@ -248,7 +249,8 @@ def build_tab(context: TabContext) -> None:
     label_option = next(option for option in context.plugin.sample_options if option.name == "label")
     # Named by index until a variant is chosen (the default variant's, MNIST's, names are the same).
     classes = class_choices(option_classes(label_option))
-    show_reading = gr.Checkbox(False, label="Show what the judge classifier reads (asked>read p)")
+    show_reading = gr.Checkbox(False, label="Show what the judge classifier reads (asked>read p)",
+                               elem_id="cgan-show-reading")
     with gr.Tab("Pick"):
         with gr.Row():
             label = gr.Dropdown(classes, value=shown_class(label_option.default), label="Class",
@@ -285,7 +287,8 @@ def build_tab(context: TabContext) -> None:
             seed_b = gr.Number(1, precision=0, label="Seed b")
             steps = gr.Slider(2, 20, value=10, step=1, label="Steps")
             mix_go = gr.Button("Interpolate", variant="primary")
-        mixed = gr.Image(label="z from seed a to seed b (slerp)", type="pil", format="png", interactive=False)
+        mixed = gr.Image(label="z from seed a to seed b (slerp)", type="pil", format="png", interactive=False,
+                          elem_id="cgan-interpolation")
 
     grid_inputs = [variant, label, count, seed, show_reading]
     queued = context.events()
@@ -295,7 +298,7 @@ def build_tab(context: TabContext) -> None:
     style_go.click(picker.styles, [variant, seeds, show_reading], styled, api_name="cgan_styles", **queued)
     best_go.click(picker.best, [variant, best_label, draws, keep, best_seed, show_reading], best,
                   api_name="cgan_best_of", **queued)
-    mix_go.click(picker.interpolate, [variant, mix_label, seed_a, seed_b, steps], mixed,
+    mix_go.click(picker.interpolate, [variant, mix_label, seed_a, seed_b, steps, show_reading], mixed,
                  api_name="cgan_interpolate", **queued)
     class_boxes = [label, best_label, mix_label]
     variant.change(picker.relabel, [variant, *class_boxes], class_boxes, api_name=False)

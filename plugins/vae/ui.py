@@ -225,7 +225,18 @@ def build_tab(context: TabContext) -> None:
         return (to_pil(image, DIGIT_SCALE), to_pil(reconstruction, DIGIT_SCALE),
                 with_marker(explorer.base_map(variant, a, b, c), explorer.frame(variant),
                             float(np.clip(u, -COORD_LIMIT, COORD_LIMIT)), float(np.clip(v, -COORD_LIMIT, COORD_LIMIT))),
-                where)
+                where, (u, v))
+
+    def go_to(variant, landed, a, b, c):
+        """After an encoding: the sliders at the map point where it landed (within the map's frame)
+        and that point decoded, so the sliders, the marker and the digit agree."""
+        frame = explorer.frame(variant)
+        u, v = (round(float(np.clip(t, frame.lo, frame.hi)), 2) for t in landed)
+        return u, v, decode_point(variant, u, v, a, b, c)
+
+    def clear_results():
+        """What was computed on the previous variant: the manifold, the encoding and its text, the strip."""
+        return None, None, None, "", None
 
     def encode_drawing(variant, drawing, a, b, c):
         """Encode a drawn digit: reframed MNIST-style (20×20 box, centre of mass centred), its
@@ -310,28 +321,31 @@ def build_tab(context: TabContext) -> None:
             span = gr.Slider(0.5, 6, value=3.0, step=0.1, label="range (± around the map centre)")
             n = gr.Slider(3, 30, value=15, step=1, label="grid size")
             grid_button = gr.Button("Decode grid")
-        grid = gr.Image(label="Decoded manifold", type="pil", format="png", interactive=False)
+        grid = gr.Image(label="Decoded manifold", type="pil", format="png", interactive=False, elem_id="vae-manifold")
     with gr.Accordion("Draw or upload a digit: reconstruction and where it lands", open=True):
         with gr.Row():
-            sketch = gr.Sketchpad(label="Draw a digit", type="filepath", canvas_size=(280, 280),
+            sketch = gr.Sketchpad(label="Draw a digit", type="filepath", canvas_size=(280, 280), elem_id="vae-sketch",
                                   brush=gr.Brush(default_size=22, colors=["#000000"], color_mode="fixed"))
             # A file, not gr.Image: the upload reaches open_image undecoded, so size and format
             # problems get our messages instead of a decoder's traceback.
             upload = gr.File(label="…or upload an image of a digit", file_types=["image"], type="filepath")
             with gr.Column():
-                seen = gr.Image(label="What the model sees (28×28)", type="pil", interactive=False)
-                reconstruction = gr.Image(label="Reconstruction", type="pil", interactive=False)
+                seen = gr.Image(label="What the model sees (28×28)", type="pil", interactive=False, elem_id="vae-seen")
+                reconstruction = gr.Image(label="Reconstruction", type="pil", interactive=False,
+                                          elem_id="vae-reconstruction")
         with gr.Row():
             encode_sketch_button = gr.Button("Encode drawing", variant="primary")
             encode_upload_button = gr.Button("Encode upload")
-        landing = gr.Markdown()
+        landing = gr.Markdown(elem_id="vae-landing")
+        landed = gr.State()  # (u, v) of the last encoding: where the sliders go next
     with gr.Accordion("Interpolate between two test digits", open=False):
         with gr.Row():
             first = gr.Number(3, precision=0, label="first (test #)")
             second = gr.Number(0, precision=0, label="second (test #)")
             steps = gr.Slider(2, 30, value=10, step=1, label="steps")
             interpolate_button = gr.Button("Interpolate")
-        strip = gr.Image(label="Interpolation (originals at both ends)", type="pil", format="png", interactive=False)
+        strip = gr.Image(label="Interpolation (originals at both ends)", type="pil", format="png", interactive=False,
+                          elem_id="vae-strip")
 
     point = [variant, u, v, *anchors]
     queued = context.events()
@@ -342,18 +356,20 @@ def build_tab(context: TabContext) -> None:
     u.release(show_map, point, latent_map, api_name="vae_map", **fast)
     v.release(show_map, point, latent_map, api_visibility="private", **fast)
     latent_map.select(click, [variant, *anchors], [u, v, latent_map, digit], api_visibility="private", **queued)
-    variant.change(change_variant, [variant, *anchors], [u, v, plane, span, latent_map, digit],
-                   api_name="vae_variant", **queued)
     hidden = {"api_visibility": "private"}
+    variant.change(change_variant, [variant, *anchors], [u, v, plane, span, latent_map, digit],
+                   api_name="vae_variant", **queued).then(
+        clear_results, None, [grid, seen, reconstruction, landing, strip], **hidden)
     shuffle.click(random_anchors, anchor_seed, anchors, **hidden).then(
         show_map, point, latent_map, **hidden).then(decode_point, point, digit, **hidden)
     for box in anchors:
         box.submit(show_map, point, latent_map, **hidden).then(decode_point, point, digit, **hidden)
     grid_button.click(manifold, [variant, span, n, *anchors], grid, api_name="vae_manifold", **queued)
-    encode_sketch_button.click(encode_drawing, [variant, sketch, *anchors],
-                               [seen, reconstruction, latent_map, landing], api_name="vae_encode_drawing", **queued)
-    encode_upload_button.click(encode_upload, [variant, upload, *anchors],
-                               [seen, reconstruction, latent_map, landing], api_name="vae_encode_upload", **queued)
+    encoded = [seen, reconstruction, latent_map, landing, landed]
+    for button, handler, source, api_name in ((encode_sketch_button, encode_drawing, sketch, "vae_encode_drawing"),
+                                              (encode_upload_button, encode_upload, upload, "vae_encode_upload")):
+        button.click(handler, [variant, source, *anchors], encoded, api_name=api_name, **queued).success(
+            go_to, [variant, landed, *anchors], [u, v, digit], **hidden, **queued)
     interpolate_button.click(interpolate, [variant, first, second, steps], strip, api_name="vae_interpolate", **queued)
     context.on_open(show_map, point, latent_map)
     context.on_open(decode_point, point, digit)
