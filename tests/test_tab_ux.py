@@ -146,3 +146,15 @@ def test_every_tab_is_photographed_at_1366_by_900(page):
         path = SCREENSHOTS / f"{tab.split()[0].lower()}.png"
         page.screenshot(path=str(path), full_page=True)
         assert path.stat().st_size > 10_000
+
+
+def test_a_silent_wavenet_clip_is_called_silent(page):
+    page.get_by_role("tab", name="WaveNet audio").click()
+    for control, value in (("#wavenet-seconds", "0.1"), ("#wavenet-temperature", "0")):
+        page.locator(f"{control} input[type=number]").fill(value)
+        page.locator(f"{control} input[type=number]").press("Enter")
+    page.get_by_role("button", name="Say it", exact=True).click()
+    page.get_by_text("The clip is silent").first.wait_for(state="visible", timeout=60_000)
+    page.get_by_text("At temperature 0 (greedy) it always does").first.wait_for(state="visible")
+    page.locator("#wavenet-temperature input[type=number]").fill("1")
+    page.locator("#wavenet-temperature input[type=number]").press("Enter")

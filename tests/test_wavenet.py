@@ -209,3 +209,14 @@ def test_the_speech_judge_reads_real_test_clips(data_dir):
     test = load_fsdd("test", data_dir)
     accuracy = float((read_digits(judge, test.waves).argmax(1) == test.digits).float().mean())
     assert accuracy >= 0.9 and config["metrics"]["test_accuracy"] == pytest.approx(accuracy, abs=0.01)
+
+
+def test_sound_is_told_from_silence_on_real_and_generated_levels(data_dir):
+    from genhub.audio.clips import sounding_seconds
+
+    quiet_speaker = load_clip(data_dir / "fsdd" / "recordings" / "0_theo_0.wav", 8000)  # peaks near -41 dBFS
+    assert sounding_seconds(quiet_speaker, 8000) > 0.1
+    assert sounding_seconds(decode(torch.full((8000,), 128)), 8000) == 0.0, "the μ-law middle level is silence"
+    assert sounding_seconds(torch.zeros(0), 8000) == 0.0
+    noise = torch.rand(4000) * 2 - 1
+    assert sounding_seconds(noise, 8000) == pytest.approx(0.5, abs=0.02)

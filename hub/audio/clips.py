@@ -62,3 +62,22 @@ def load_clip(path: str | os.PathLike, sample_rate: int, max_seconds: float = MA
     if wave.abs().max() < 1e-3:
         raise AudioInputError("the clip is silent")
     return wave.clamp(-1, 1)
+
+
+SILENCE_DB = -60.0
+"""Frames quieter than this (RMS, dB relative to full scale) are silence. Speech in FSDD peaks
+at -41 to -15 dBFS (its quietest speaker, theo, near -40); a WaveNet's silence, the μ-law
+middle level, is about -81."""
+
+
+def sounding_seconds(clip: torch.Tensor, sample_rate: int, frame_seconds: float = 0.02,
+                     floor_db: float = SILENCE_DB) -> float:
+    """Seconds of ``clip`` ((T,) float in [-1, 1] at ``sample_rate`` Hz) in frames of
+    ``frame_seconds`` whose RMS is above ``floor_db`` dBFS: how much of it is sound, not silence."""
+    frame = max(1, int(round(frame_seconds * sample_rate)))
+    usable = len(clip) // frame * frame
+    if usable == 0:
+        return 0.0
+    rms = clip[:usable].float().reshape(-1, frame).pow(2).mean(1).sqrt()
+    loud = rms > 10 ** (floor_db / 20)
+    return float(loud.sum()) * frame / sample_rate

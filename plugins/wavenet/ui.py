@@ -17,7 +17,7 @@ import numpy as np
 import torch
 
 from genhub import inputs
-from genhub.audio.clips import AudioInputError, load_clip
+from genhub.audio.clips import AudioInputError, load_clip, sounding_seconds
 from genhub.audio.pictures import waveform_and_spectrogram
 from genhub.media import pcm16
 from genhub.options import Option
@@ -30,12 +30,22 @@ from genhub.zerogpu import MIN_GPU_SECONDS, gpu_seconds
 ANY = "any"
 """How the digit and speaker dropdowns show (and send) "unspecified": the ``label`` option's -1,
 the ``speaker`` option's ""."""
-NARROWED = {"temperature": {"maximum": 2.0}}
+NARROWED = {
+    "temperature": {"maximum": 2.0, "info": "divides the logits; 1 samples the model as trained; "
+                    "0 (greedy) gives silence with this model"},
+    "seconds": {"info": "the model says one word, as long as its training clips (median 0.42 s, at most 2.3 s); "
+                "the rest of a longer clip is silence"},
+}
 """Where this tab's option controls offer less than the option (and so `genhub sample`) allows,
 as overrides of `genhub.options.Option.component`, which refuses any that would offer more.
 Temperature stops at 2, where the tab has always stopped, not at the option's 5: higher
 temperatures only flatten each sample's 256-way choice further towards hiss, and the shorter
-slider is finer where voices differ."""
+slider is finer where voices differ. Length keeps the option's range (a continuation may want it)
+but says what to expect: FSDD's clips, which the model learnt to speak, are 0.42 s long at the
+median and 2.28 s at most, so a longer clip is mostly silence; the picture's title says how much
+of the clip is sound."""
+SILENT_SECONDS = 0.05
+"""A clip with less sound than this (`genhub.audio.clips.sounding_seconds`) is called silent."""
 PRIME_SECONDS = 1.0
 """Only the end of a recording primes the model (its receptive field is 128 ms)."""
 MAX_UPLOAD_SECONDS = 60.0
@@ -97,7 +107,13 @@ def build_tab(context: TabContext) -> None:
                               prime=prime, chunk=SAMPLE_RATE // 4,
                               progress=lambda done, todo: progress(done / todo, desc="generating samples")):
             yield as_player(clips[0]), None
-        title = f"digit {digit}, speaker {speaker}, T = {temperature:g}, seed {seed}"
+        sound = sounding_seconds(clips[0], SAMPLE_RATE)
+        if sound < SILENT_SECONDS:
+            gr.Warning("The clip is silent: the model chose its quiet level throughout. "
+                       + ("At temperature 0 (greedy) it always does; try 1." if temperature == 0
+                          else "Try another seed, or a temperature near 1."))
+        title = (f"digit {digit}, speaker {speaker}, T = {temperature:g}, seed {seed}: "
+                 + ("silent" if sound < SILENT_SECONDS else f"{sound:.2f} s of sound"))
         yield as_player(clips[0]), waveform_and_spectrogram(clips[0], SAMPLE_RATE, title)
 
     @gpu_seconds(gpu_time)
@@ -108,7 +124,7 @@ def build_tab(context: TabContext) -> None:
         Args:
             digit: the digit to say, "0"-"9", or "any"
             speaker: whose voice: george, jackson, lucas, nicolas, theo, yweweler, or "any"
-            seconds: clip length in seconds, 0.05 to 5 in steps of 0.05
+            seconds: clip length in seconds, 0.05 to 5 in steps of 0.05 (the word takes about half a second)
             temperature: divides the logits, 0 (greedy) to 2; 1 samples the model as trained
             seed: the noise seed, a whole number 0 to 2147483647; the same seed gives the same clip
         Returns:
@@ -125,7 +141,7 @@ def build_tab(context: TabContext) -> None:
             path: an audio file (WAV, MP3, ...; any rate, mono or stereo; at most 60 s), uploaded to this app first
             digit: the digit to say, "0"-"9", or "any"
             speaker: whose voice: george, jackson, lucas, nicolas, theo, yweweler, or "any"
-            seconds: clip length in seconds, 0.05 to 5 in steps of 0.05
+            seconds: clip length in seconds, 0.05 to 5 in steps of 0.05 (the word takes about half a second)
             temperature: divides the logits, 0 (greedy) to 2; 1 samples the model as trained
             seed: the noise seed, a whole number 0 to 2147483647; the same seed gives the same clip
         Returns:
@@ -147,7 +163,8 @@ def build_tab(context: TabContext) -> None:
         # A custom value reaches `condition`, which checks it against the chosen variant's own speakers.
         speaker = gr.Dropdown(choices(speaker_option), value=shown(speaker_option.default), label="Speaker",
                               allow_custom_value=True, elem_id="wavenet-speaker")
-        seconds_slider = options["seconds"].component(label="Length (s)", elem_id="wavenet-seconds")
+        seconds_slider = options["seconds"].component(label="Length (s)", elem_id="wavenet-seconds",
+                                                      **NARROWED["seconds"])
         temperature_slider = options["temperature"].component(label="Temperature (0 = greedy)",
                                                               elem_id="wavenet-temperature", **NARROWED["temperature"])
         seed = gr.Number(0, precision=0, label="Seed", elem_id="wavenet-seed")
