@@ -32,8 +32,9 @@ over Gradio's REST route (POST /gradio_api/call/<api> then GET its server-sent e
                         noise PNG, uploaded through POST /gradio_api/upload; every upload
                         is a distinct file (the upload folder dedups by content)
     cgan_grid           ["mnist" | "fashion-mnist" (1 in 5), a class name | "all", 100, seed, False]
-    pixelcnn_complete   ["binarized" | "grayscale" (1 in 5), test digit #0-999, bottom or
-                        right half hidden, 8 completions, T = 1, no class, seed]
+    pixelcnn_complete   ["binarized" (the tab's only variant since issue 13; the recorded results
+                        sent "grayscale" 1 in 5), test digit #0-999, bottom or right half hidden,
+                        8 completions, T = 1, no class, seed]
     wavenet_generate    [digit 0-9, any speaker, 0.6 s, T = 1, seed]
 
 Every payload is checked once against the hub before the runs (this also loads every model,
@@ -93,7 +94,8 @@ DEFAULT_MIX = "vae_decode=50,cgan_grid=30,vae_encode_upload=12,pixelcnn_complete
 DEFAULT_SLOW_MIX = "pixelcnn_complete=1,wavenet_generate=1"
 VAE_32D_SHARE = 0.25
 CGAN_FASHION_SHARE = 0.2
-PIXELCNN_GRAYSCALE_SHARE = 0.2
+PIXELCNN_GRAYSCALE_SHARE = 0.0
+"""Was 0.2 (bench/results/load.json was measured so); the grayscale variant left the tab (issue 13)."""
 NOISE_SIDE = 1000
 """The large upload: NOISE_SIDE² RGB noise, ~3 MB as PNG (noise does not compress)."""
 
@@ -412,7 +414,7 @@ async def verify(base: str, args: argparse.Namespace, noise: bytes) -> list[dict
               ("vae_encode_upload", {"large": False, "variant": "mnist-2d"}, 4),
               ("vae_encode_upload", {"large": True, "variant": "mnist-32d"}, 4),
               ("cgan_grid", {"variant": "mnist"}, 1), ("cgan_grid", {"variant": "fashion-mnist"}, 1),
-              ("pixelcnn_complete", {"variant": "binarized"}, 2), ("pixelcnn_complete", {"variant": "grayscale"}, 2),
+              ("pixelcnn_complete", {"variant": "binarized"}, 2),
               ("wavenet_generate", {}, 2)]
     person = Person(base, rng, args.timeout, fetch=True)
     results = []

@@ -69,7 +69,8 @@ EDITOR_DRAFTS = 32
 def variant_selector(plugin: Plugin) -> gr.Dropdown:
     """The hub's variant dropdown for ``plugin`` (see `genhub.plugin.TabContext.variant`), drawn
     where it is called; hidden when there is only one variant."""
-    choices = [(f"{s.variant} — {s.summary}" if s.summary else s.variant, s.variant) for s in plugin.variants]
+    choices = [(f"{s.variant} — {s.summary}" if s.summary else s.variant, s.variant) for s in plugin.variants
+               if s.in_tab]
     return gr.Dropdown(choices, value=plugin.default_variant, label="Variant", visible=len(choices) > 1,
                        elem_id=f"{plugin.name}-variant")
 
@@ -108,7 +109,7 @@ class PluginContext:
         for an unknown one, and with the reason when it cannot be loaded, so handlers call it
         directly."""
         if variant is not None:
-            choice("variant", variant, [s.variant for s in self.plugin.variants])
+            choice("variant", variant, [s.variant for s in self.plugin.variants if s.in_tab])
         try:
             return self.store.get(self.plugin.name, variant)
         except WeightsError as err:

@@ -113,6 +113,10 @@ class WeightsSpec:
     summary: str = ""
     """One line for selectors and ``genhub list``, e.g. "2-D latent, MLP"."""
     filename: str = WEIGHTS_FILENAME
+    in_tab: bool = True
+    """Offered in the tab's variant selector (and so to the tab's API endpoints). False keeps a
+    variant that does not yet do what the tab promises out of the tab, while ``genhub sample``,
+    ``genhub list``, training and the benches still reach it. The first variant must be in the tab."""
 
 
 TRAIN_FLAGS: Mapping[str, Option] = MappingProxyType({option.name: option for option in (
@@ -370,6 +374,8 @@ class Plugin:
             raise PluginError(f"{where}: title must be a non-empty string")
         if not self.variants:
             raise PluginError(f"{where}: variants is empty; declare at least one WeightsSpec")
+        if isinstance(self.variants[0], WeightsSpec) and not self.variants[0].in_tab:
+            raise PluginError(f"{where}: the first variant is the default and must be offered in the tab (in_tab=True)")
         seen: set[str] = set()
         for spec in self.variants:
             _check_spec(where, spec)

@@ -47,6 +47,7 @@ def test_a_valid_plugin_is_accepted():
     ({"task": "translate"}, "must set input_kind"),
     ({"input_kind": "image"}, "input_kind is for translate plugins"),
     ({"tiny_config": {"latent_dim": 2}}, 'with a "model" mapping'),
+    ({"variants": (dataclasses.replace(SPEC, in_tab=False),)}, "must be offered in the tab"),
 ])
 def test_contract_mistakes_raise_an_error_naming_the_plugin(changes, fragment):
     with pytest.raises(PluginError) as raised:

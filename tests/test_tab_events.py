@@ -185,3 +185,15 @@ def test_a_control_may_offer_less_than_its_option_never_more():
     assert speaker.component(choices=[("any", ""), "theo"]).choices == [("any", ""), ("theo", "theo")]
     with pytest.raises(ValueError, match="speaker must be one of '', theo; got 'bob'"):
         speaker.component(choices=["", "bob"])
+
+
+def test_a_variant_kept_out_of_the_tab_is_not_offered_nor_served_but_the_cli_reaches_it(client, tmp_path):
+    from genhub.cli import main
+
+    demo, _ = create(discover(["pixelcnn"], autoload=False), device="cpu")
+    selector = next(b for b in demo.blocks.values() if getattr(b, "elem_id", None) == "pixelcnn-variant")
+    assert [value for _, value in selector.choices] == ["binarized"] and not selector.visible
+    with pytest.raises(Exception, match="Variant must be one of binarized; got 'grayscale'"):
+        client.predict("grayscale", "test digit", 0, None, None, "bottom half", None, 1, 1.0, "none", 0,
+                       api_name="/pixelcnn_complete")
+    assert main(["sample", "pixelcnn", "--variant", "grayscale", "--count", "1", "--out", str(tmp_path / "x.npy")]) == 0

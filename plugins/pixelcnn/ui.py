@@ -131,7 +131,7 @@ def build_tab(context: TabContext) -> None:
         table) after every sampled row, then the completions ranked by log-likelihood.
 
         Args:
-            variant: "binarized" (pixels 0 or 1) or "grayscale" (256 levels)
+            variant: "binarized" (pixels 0 or 1)
             source: which digit to complete: "test digit", "drawing" or "upload"
             index: for "test digit", an index 0-999 into the MNIST test set
             drawing: for "drawing", an image editor value (background, layers, composite): dark strokes on light
