@@ -158,3 +158,24 @@ def test_a_silent_wavenet_clip_is_called_silent(page):
     page.get_by_text("At temperature 0 (greedy) it always does").first.wait_for(state="visible")
     page.locator("#wavenet-temperature input[type=number]").fill("1")
     page.locator("#wavenet-temperature input[type=number]").press("Enter")
+
+
+def test_the_pixelcnn_tab_previews_the_input_and_keeps_complete_in_view(page):
+    page.get_by_role("tab", name="PixelCNN completion").click()
+    page.evaluate("() => window.scrollTo(0, 0)")
+    go = page.get_by_role("button", name="Complete", exact=True)
+    go.wait_for(state="visible")
+    assert go.bounding_box()["y"] + go.bounding_box()["height"] <= VIEWPORT["height"], "Complete is above the fold"
+    page.wait_for_function("() => !!document.querySelector('#pixelcnn-preview img')", timeout=30_000)
+    first = src(page, "#pixelcnn-preview")
+    page.locator("#pixelcnn-index input").fill("5")
+    page.locator("#pixelcnn-index input").press("Enter")
+    page.wait_for_function(f"() => document.querySelector('#pixelcnn-preview img')?.getAttribute('src') !== {first!r}",
+                           timeout=15_000)
+    assert not page.locator("#pixelcnn-drawing").is_visible(), "the canvas shows only when drawing is chosen"
+    page.get_by_label("drawing").check()
+    page.locator("#pixelcnn-drawing").wait_for(state="visible")
+    page.wait_for_function("() => !document.querySelector('#pixelcnn-preview img')", timeout=15_000)
+    draw_stroke(page, "#pixelcnn-drawing canvas")
+    page.wait_for_function("() => !!document.querySelector('#pixelcnn-preview img')", timeout=15_000)
+    page.get_by_label("test digit").check()

@@ -19,7 +19,7 @@ import torch
 from PIL import Image
 
 from genhub import inputs
-from genhub.imaging.grid import captioned_grid
+from genhub.imaging.grid import captioned_grid, to_pil
 from genhub.imaging.uploads import ImageInputError, open_image
 from genhub.options import Option
 from genhub.plugin import MAX_SEED, TabContext
@@ -41,6 +41,7 @@ NO_CLASS = "none"
 EDITOR_SCALE = 10
 MAX_COMPLETIONS = 16
 SCALE = 4
+PREVIEW_SCALE = 8
 NARROWED = {"temperature": {"maximum": 5.0}}
 """Where this tab's option controls offer less than the option (and so `genhub sample`) allows,
 as overrides of `genhub.options.Option.component`, which refuses any that would offer more.
@@ -108,14 +109,17 @@ def painted_mask(value: Any) -> torch.Tensor:
     return torch.from_numpy(coverage >= 0.3)
 
 
+def masked_view(source: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """A digit (1, 28, 28) in [0, 1] as RGB (3, 28, 28) with its hidden pixels (``mask``) red."""
+    rgb = source.expand(3, -1, -1).clone()
+    for channel, value in enumerate((0.9, 0.3, 0.3)):
+        rgb[channel][mask] = value
+    return rgb
+
+
 def completion_grid(source: torch.Tensor, mask: torch.Tensor, images: torch.Tensor, captions: list[str]) -> Image.Image:
-    """The input (hidden pixels shown as mid grey) followed by the completions, captioned."""
-    shown = source.clone()
-    shown[0][mask] = 0.5
-    rgb = torch.cat([shown.expand(3, -1, -1)[None], images.expand(-1, 3, -1, -1)])
-    rgb[0, 0][mask] = 0.9   # reddish: what is hidden
-    rgb[0, 1][mask] = 0.3
-    rgb[0, 2][mask] = 0.3
+    """The input (hidden pixels red) followed by the completions, captioned."""
+    rgb = torch.cat([masked_view(source, mask)[None], images.expand(-1, 3, -1, -1)])
     return captioned_grid(rgb, ["hidden", *captions], nrow=min(9, len(rgb)), scale=SCALE)
 
 
@@ -177,33 +181,63 @@ def build_tab(context: TabContext) -> None:
         yield completion_grid(image, mask, result.images.cpu()[order], captions), rows
 
     variant = context.variant
-    with gr.Row():
-        with gr.Column():
+    with gr.Row(equal_height=False):
+        with gr.Column(scale=1):
             source = gr.Radio(list(SOURCES), value="test digit", label="Digit to complete")
-            index = gr.Number(0, precision=0, label=f"test digit # (0-{TEST_DIGITS - 1})")
-            drawing = gr.Sketchpad(label="…or draw one", type="filepath", canvas_size=(280, 280))
-            upload = gr.File(label="…or upload one", file_types=["image"], type="filepath")
-        with gr.Column():
+            index = gr.Number(0, precision=0, label=f"test digit # (0-{TEST_DIGITS - 1})", elem_id="pixelcnn-index")
+            drawing = gr.Sketchpad(label="Draw a digit", type="filepath", canvas_size=(280, 280), visible=False,
+                                   elem_id="pixelcnn-drawing")
+            upload = gr.File(label="Upload a digit image", file_types=["image"], type="filepath", visible=False,
+                             elem_id="pixelcnn-upload")
             region = gr.Radio(list(REGIONS), value="bottom half", label="Hidden region")
-            painted = gr.ImageEditor(label="Paint what to hide (for 'painted')", type="filepath",
+            painted = gr.ImageEditor(label="Paint what to hide", type="filepath",
                                      canvas_size=(28 * EDITOR_SCALE, 28 * EDITOR_SCALE), layers=False,
                                      brush=gr.Brush(default_size=20, colors=["#ff4040"], color_mode="fixed"),
-                                     eraser=gr.Eraser(default_size=20), sources=())
-            load = gr.Button("Put the digit in the mask editor")
-    with gr.Row():
-        count = gr.Slider(1, MAX_COMPLETIONS, value=8, step=1, label="completions")
-        temperature_slider = options["temperature"].component(label="temperature", elem_id="pixelcnn-temperature",
-                                                              **NARROWED["temperature"])
-        label = gr.Dropdown(classes, value=shown_class(options["label"].default), label="class (optional)",
-                            elem_id="pixelcnn-label")
-        seed = gr.Number(0, precision=0, label="seed")
-        go = gr.Button("Complete", variant="primary")
+                                     eraser=gr.Eraser(default_size=20), sources=(), visible=False,
+                                     elem_id="pixelcnn-painted")
+            load = gr.Button("Put the digit in the mask editor", visible=False)
+        with gr.Column(scale=1, min_width=200):
+            preview = gr.Image(label="The input: red pixels are sampled", type="pil", format="png", interactive=False,
+                               height=240, elem_id="pixelcnn-preview", buttons=[])
+        with gr.Column(scale=2):
+            with gr.Row():
+                count = gr.Slider(1, MAX_COMPLETIONS, value=8, step=1, label="completions")
+                temperature_slider = options["temperature"].component(
+                    label="temperature", elem_id="pixelcnn-temperature", **NARROWED["temperature"])
+            with gr.Row():
+                label = gr.Dropdown(classes, value=shown_class(options["label"].default), label="class (optional)",
+                                    elem_id="pixelcnn-label")
+                seed = gr.Number(0, precision=0, label="seed")
+            go = gr.Button("Complete", variant="primary")
     grid = gr.Image(label="Completions (ranked by log-likelihood when done)", type="pil", format="png",
                     interactive=False, elem_id="pixelcnn-grid")
     table = gr.Dataframe(headers=["rank", "completion", "log p (nats)", "per hidden pixel"], label="Log-likelihoods",
                          elem_id="pixelcnn-table",
                          interactive=False)
 
+    def show_input(variant, source, index, drawing, upload, region, painted):
+        """The chosen digit as the model sees it, the pixels to sample in red; None until there is one."""
+        try:
+            levels = context.model(variant).model.levels
+            image = quantize(completer.source_image(source, index, drawing, upload), levels)
+            mask = painted_mask(painted) if region == "painted" else region_mask(region)[0]
+        except gr.Error:
+            return None  # nothing chosen or drawn yet: the preview waits, Complete says what is missing
+        return to_pil(masked_view(image, mask), PREVIEW_SCALE)
+
+    def show_controls(source, region):
+        return (gr.Number(visible=source == "test digit"), gr.Sketchpad(visible=source == "drawing"),
+                gr.File(visible=source == "upload"), gr.ImageEditor(visible=region == "painted"),
+                gr.Button(visible=region == "painted"))
+
+    chosen = [variant, source, index, drawing, upload, region, painted]
+    quiet = {"api_visibility": "private", "show_progress": "hidden", "trigger_mode": "always_last",
+             **context.events()}
+    gr.on([source.change, region.change], show_controls, [source, region], [index, drawing, upload, painted, load],
+          api_visibility="private", queue=False)
+    gr.on([variant.change, source.change, index.change, drawing.change, upload.change, region.change, painted.change],
+          show_input, chosen, preview, **quiet)
+    context.on_open(show_input, chosen, preview)
     load.click(lambda *a: {"background": completer.preview(*a), "layers": [], "composite": None},
                [variant, source, index, drawing, upload], painted, api_name=False)
     go.click(complete,
