@@ -62,3 +62,19 @@ def test_the_plane_passes_through_its_anchors():
     assert torch.allclose(plane_point(anchors, 0, 1), anchors[2])
     inside = torch.stack([plane_point(anchors, 0.3, -0.7), plane_point(anchors, 1.2, 0.4)])
     assert torch.allclose(plane_coordinates(inside, anchors), torch.tensor([[0.3, -0.7], [1.2, 0.4]]), atol=1e-4)
+
+
+def test_the_plane_map_shows_each_anchor_digit_beside_its_ring():
+    import numpy as np
+
+    from genhub.plugins.vae.latent_map import THUMBNAIL_SCALE, MapFrame, render_map
+
+    frame = MapFrame(-1, 2)
+    anchors = np.array([[0, 0], [1, 0], [0, 1]], dtype=np.float32)
+    digits = np.stack([np.full((28, 28), value, dtype=np.uint8) for value in (60, 120, 180)])
+    plain = render_map(np.zeros((1, 2)), np.zeros(1, dtype=int), frame, "t", anchors)
+    shown = render_map(np.zeros((1, 2)), np.zeros(1, dtype=int), frame, "t", anchors, digits)
+    side = 28 * THUMBNAIL_SCALE
+    for value in (60, 120, 180):
+        added = (shown == value).all(-1).sum() - (plain == value).all(-1).sum()
+        assert added > 0.8 * side * side, f"the anchor digit of grey {value} is drawn whole"

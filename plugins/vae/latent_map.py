@@ -12,12 +12,15 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFont
 
 # Matplotlib's tab10: ten colours that stay distinct, one per digit.
 PALETTE = np.array([[31, 119, 180], [255, 127, 14], [44, 160, 44], [214, 39, 40], [148, 103, 189],
                     [140, 86, 75], [227, 119, 194], [127, 127, 127], [188, 189, 34], [23, 190, 207]],
                    dtype=np.uint8)
+FONT_SIZE = 13
+THUMBNAIL_SCALE = 2
+"""Anchor digits are drawn 56×56 px on the map."""
 
 
 @dataclass(frozen=True)
@@ -71,21 +74,29 @@ def plane_point(anchors: torch.Tensor, u: float | torch.Tensor, v: float | torch
     return anchors[0] + u * (anchors[1] - anchors[0]) + v * (anchors[2] - anchors[0])
 
 
+def font(size: int = FONT_SIZE) -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
+    """Pillow's built-in scalable font at ``size`` px (its bitmap font is 11 px and hard to read)."""
+    return ImageFont.load_default(size=size)
+
+
 def render_map(uv: np.ndarray, labels: np.ndarray, frame: MapFrame, title: str,
-               anchors_uv: np.ndarray | None = None) -> np.ndarray:
-    """Draw the dots, grid, axes and legend; returns an RGB uint8 array (H, W, 3)."""
+               anchors_uv: np.ndarray | None = None, anchor_images: np.ndarray | None = None) -> np.ndarray:
+    """Draw the dots, grid, axes and legend; returns an RGB uint8 array (H, W, 3). With
+    ``anchors_uv`` (3, 2) the anchors a, b, c are ringed, and with ``anchor_images`` (3, 28, 28)
+    uint8 each is shown beside its ring, so a reader sees which digits span the plane."""
     canvas = np.full((frame.height, frame.width, 3), 255, dtype=np.uint8)
     image = Image.fromarray(canvas)
     draw = ImageDraw.Draw(image)
+    text = font()
     m, s = frame.margin, frame.size
     for tick in np.arange(np.ceil(frame.lo), np.floor(frame.hi) + 1):
         x, y = frame.to_pixel(np.array([[tick, tick]]))[0]
         draw.line([(x, m), (x, m + s)], fill=(235, 235, 235))
         draw.line([(m, y), (m + s, y)], fill=(235, 235, 235))
-        draw.text((x - 4, m + s + 4), f"{tick:g}", fill=(90, 90, 90))
-        draw.text((4, y - 6), f"{tick:g}", fill=(90, 90, 90))
+        draw.text((x - 4, m + s + 3), f"{tick:g}", fill=(90, 90, 90), font=text)
+        draw.text((6, y - 8), f"{tick:g}", fill=(90, 90, 90), font=text)
     draw.rectangle([m, m, m + s, m + s], outline=(160, 160, 160))
-    draw.text((m, m + s + 40), title, fill=(40, 40, 40))
+    draw.text((m, m + s + 38), title, fill=(40, 40, 40), font=text)
     canvas = np.array(image)
     pixels = np.round(frame.to_pixel(uv)).astype(int)
     inside = (pixels[:, 0] > m) & (pixels[:, 0] < m + s - 1) & (pixels[:, 1] > m) & (pixels[:, 1] < m + s - 1)
@@ -95,14 +106,28 @@ def render_map(uv: np.ndarray, labels: np.ndarray, frame: MapFrame, title: str,
     image = Image.fromarray(canvas)
     draw = ImageDraw.Draw(image)
     if anchors_uv is not None:
-        for name, (x, y) in zip("abc", frame.to_pixel(anchors_uv)):
+        pixels = frame.to_pixel(anchors_uv)
+        centre_x, centre_y = pixels.mean(0)
+        for i, (name, (x, y)) in enumerate(zip("abc", pixels)):
             draw.ellipse([x - 5, y - 5, x + 5, y + 5], outline=(0, 0, 0), width=2)
-            draw.text((x + 7, y - 7), name, fill=(0, 0, 0))
+            if anchor_images is None:
+                draw.text((x + 7, y - 9), name, fill=(0, 0, 0), font=text)
+                continue
+            side = 28 * THUMBNAIL_SCALE
+            # Away from the anchors' centre, where the dots and the cross-hair usually are.
+            left = x + 8 if x > centre_x else x - 8 - side
+            top = y + 8 if y > centre_y else y - 8 - side
+            left = int(min(max(left, m + 2), m + s - side - 2))
+            top = int(min(max(top, m + 2), m + s - side - 2))
+            thumbnail = Image.fromarray(anchor_images[i]).resize((side, side), Image.Resampling.NEAREST)
+            image.paste(thumbnail.convert("RGB"), (left, top))
+            draw.rectangle([left - 1, top - 1, left + side, top + side], outline=(0, 0, 0))
+            draw.text((left + 3, top + 1), name, fill=(255, 210, 0), font=text)
     top = m + s + 20
     for digit in range(10):
         x = m + digit * (s // 10)
         draw.rectangle([x, top, x + 10, top + 10], fill=tuple(int(c) for c in PALETTE[digit]))
-        draw.text((x + 14, top - 1), str(digit), fill=(40, 40, 40))
+        draw.text((x + 14, top - 2), str(digit), fill=(40, 40, 40), font=text)
     return np.array(image)
 
 

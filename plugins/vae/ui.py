@@ -58,6 +58,10 @@ class Explorer:
         except FileNotFoundError as err:
             raise gr.Error(f"MNIST test digits are needed for this and were not found: {err}") from err
 
+    def encoded_variants(self) -> list[str]:
+        """The variants whose test encodings are cached (their map draws at once)."""
+        return list(self._encodings)
+
     def encodings(self, variant: str) -> torch.Tensor:
         """μ of q(z|x) for the test digits: (N, d)."""
         if (encoded := self._encodings.get(variant)) is None:
@@ -114,11 +118,15 @@ class Explorer:
         if (picture := self._maps.get(key)) is None:
             _, labels = self.test_digits()
             uv = self.map_coordinates(variant, self.encodings(variant), a, b, c)
-            # ASCII only: the map is drawn with PIL's built-in bitmap font.
             title = (f"{variant}: z = (u, v)" if two_d else
                      f"{variant}: z = a + u(b - a) + v(c - a), anchors a = #{a}, b = #{b}, c = #{c}")
-            anchors_uv = None if two_d else np.array([[0, 0], [1, 0], [0, 1]], dtype=np.float32)
-            picture = self._maps[key] = render_map(uv.numpy(), labels.numpy(), self.frame(variant), title, anchors_uv)
+            anchors_uv, thumbnails = None, None
+            if not two_d:
+                anchors_uv = np.array([[0, 0], [1, 0], [0, 1]], dtype=np.float32)
+                images, _ = self.test_digits()
+                thumbnails = (images[[int(a), int(b), int(c)], 0] * 255).round().to(torch.uint8).numpy()
+            picture = self._maps[key] = render_map(uv.numpy(), labels.numpy(), self.frame(variant), title,
+                                                   anchors_uv, thumbnails)
         return picture
 
 
@@ -168,7 +176,7 @@ def build_tab(context: TabContext) -> None:
         u, v = (round(p, 3) for p in point)
         return u, v, show_map(variant, u, v, a, b, c), decode_point(variant, u, v, a, b, c)
 
-    def change_variant(variant, a, b, c):
+    def change_variant(variant, a, b, c, progress=gr.Progress()):
         """The new variant's map and its centre's digit. u, v and the manifold's range are map
         coordinates, which mean something else on the new map: they move to its centre and
         default range. Every other control keeps its value.
@@ -181,6 +189,8 @@ def build_tab(context: TabContext) -> None:
         Returns:
             u, v, plane settings, manifold range, the map image and the centre's decoded digit
         """
+        if variant not in explorer.encoded_variants():
+            progress(0, desc=f"first use of {variant}: loading it and encoding {MAP_POINTS} test digits for its map")
         frame, two_d = explorer.frame(variant), explorer.latent_dim(variant) == 2
         centre = frame.centre
         sliders = [gr.Slider(minimum=frame.lo, maximum=frame.hi, value=centre) for _ in range(2)]
