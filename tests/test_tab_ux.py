@@ -88,6 +88,8 @@ def test_an_encoding_moves_the_sliders_and_the_digit_to_where_it_landed(page):
 
 def test_a_failed_encoding_keeps_the_map_and_says_why(page):
     page.locator("#vae-sketch").get_by_role("button", name="Clear canvas").click()
+    page.wait_for_timeout(300)
+    page.wait_for_function(f"() => !document.body.innerText.includes('{HINT}')", timeout=10_000)  # still drawing
     page.get_by_role("button", name="Encode drawing").click()
     page.get_by_text("draw a digit on the sketchpad").first.wait_for(state="visible", timeout=15_000)
     covered = page.evaluate("() => [...document.querySelectorAll('#vae-latent-map [data-testid=status-tracker]')]"
@@ -136,6 +138,19 @@ def test_the_plugins_table_shows_every_header_on_one_line(page):
     assert "device" in labels and "state" in labels
     line = min(h for _, h in heights)
     assert all(h <= line + 1 for _, h in heights), f"a header wraps: {heights}"
+
+
+def test_every_output_says_what_it_shows_in_the_models_words(page):
+    expected = {"VAE latent explorer": "q(z|x)", "CGAN digit picker": "G(z, y)", "PixelCNN completion": "raster order",
+                "WaveNet audio": "μ-law"}
+    for tab, words in expected.items():
+        page.get_by_role("tab", name=tab).click()
+        if tab == "CGAN digit picker":
+            page.get_by_role("tab", name="Pick", exact=True).click()
+        shown = page.locator(".genhub-caption").filter(has_text=words).first
+        shown.wait_for(state="visible", timeout=10_000)
+        size = float(shown.evaluate("e => parseFloat(getComputedStyle(e).fontSize)"))
+        assert size < 16, "a caption is a small line, not a heading"
 
 
 def test_every_tab_is_photographed_at_1366_by_900(page):

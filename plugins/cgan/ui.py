@@ -23,6 +23,7 @@ from PIL import Image
 from genhub import inputs
 from genhub.imaging.grid import captioned_grid, grid_image
 from genhub.options import Option
+from genhub.page import caption
 from genhub.plugin import MAX_SEED, TabContext
 from genhub.plugins.cgan.sample import best_of, generate, noise, noise_block, slerp
 from genhub.reproduce import sample_command
@@ -259,6 +260,8 @@ def build_tab(context: TabContext) -> None:
             seed = gr.Number(0, precision=0, label="Seed", elem_id="cgan-seed")
             go = gr.Button("Generate", variant="primary")
         picked = gr.Image(label="Samples", type="pil", format="png", interactive=False, elem_id="cgan-grid")
+        caption("G(z, y): one noise vector z ~ N(0, I) per image, drawn from the seed, and the class y asked for (the"
+                " EMA generator).")
     with gr.Tab("Write a number"):
         gr.Markdown("One z for every digit: the number in one shared handwriting. Change the seed for another hand.")
         with gr.Row():
@@ -266,11 +269,14 @@ def build_tab(context: TabContext) -> None:
             number_seed = gr.Number(3, precision=0, label="Seed (handwriting)")
             write = gr.Button("Write", variant="primary")
         written = gr.Image(label="Written", type="pil", format="png", interactive=False, elem_id="cgan-number")
+        caption("One z for the whole number, one class label per character: the label picks the digit, z keeps the "
+                "handwriting.")
     with gr.Tab("Same style across classes"):
         with gr.Row():
             seeds = gr.Textbox("0,1,2,3,4", label="Seeds, one row each")
             style_go = gr.Button("Draw", variant="primary")
         styled = gr.Image(label="One z per row, ten labels", type="pil", format="png", interactive=False)
+        caption("Each row one z, each column one class y: what z holds when y changes.")
     with gr.Tab("Best of N"):
         gr.Markdown("Draw N samples, keep the top k as the discriminator rates them (caption: D's logit).")
         with gr.Row():
@@ -280,6 +286,8 @@ def build_tab(context: TabContext) -> None:
             best_seed = gr.Number(0, precision=0, label="Seed")
             best_go = gr.Button("Draw and rank", variant="primary")
         best = gr.Image(label="Best k", type="pil", format="png", interactive=False)
+        caption("N draws per class, ranked by the discriminator's logit (how real it finds each); the top k kept, "
+                "best first. Chosen by D, not by a classifier.")
     with gr.Tab("Interpolate"):
         with gr.Row():
             mix_label = gr.Dropdown(classes, value="7", label="Class", allow_custom_value=True)
@@ -289,6 +297,7 @@ def build_tab(context: TabContext) -> None:
             mix_go = gr.Button("Interpolate", variant="primary")
         mixed = gr.Image(label="z from seed a to seed b (slerp)", type="pil", format="png", interactive=False,
                           elem_id="cgan-interpolation")
+        caption("z moves on the sphere from seed a's to seed b's (slerp); each row keeps one class.")
 
     grid_inputs = [variant, label, count, seed, show_reading]
     queued = context.events()

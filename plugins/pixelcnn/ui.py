@@ -22,6 +22,7 @@ from genhub import inputs
 from genhub.imaging.grid import captioned_grid, to_pil
 from genhub.imaging.uploads import ImageInputError, open_image
 from genhub.options import Option
+from genhub.page import caption
 from genhub.plugin import MAX_SEED, TabContext
 from genhub.plugins.pixelcnn.sample import MASKS, quantize, region_mask
 from genhub.plugins.pixelcnn.sampling import draw_uniforms, iter_cached
@@ -211,6 +212,9 @@ def build_tab(context: TabContext) -> None:
             go = gr.Button("Complete", variant="primary")
     grid = gr.Image(label="Completions (ranked by log-likelihood when done)", type="pil", format="png",
                     interactive=False, elem_id="pixelcnn-grid")
+    caption("First the input, its hidden pixels red; then each completion: every hidden pixel sampled from p(x_i | "
+            "pixels above and left, class) in raster order at the chosen temperature, ranked by the log p of the "
+            "hidden pixels.")
     table = gr.Dataframe(headers=["rank", "completion", "log p (nats)", "per hidden pixel"], label="Log-likelihoods",
                          elem_id="pixelcnn-table",
                          interactive=False)

@@ -21,6 +21,7 @@ from genhub import inputs
 from genhub.cache import BoundedDict
 from genhub.imaging.grid import grid_image, to_pil
 from genhub.imaging.uploads import ImageInputError
+from genhub.page import caption
 from genhub.plugin import MAX_SEED, TabContext
 from genhub.plugins.vae.latent_map import MapFrame, plane_coordinates, plane_point, render_map, with_marker
 from genhub.plugins.vae.sample import decode
@@ -309,12 +310,15 @@ def build_tab(context: TabContext) -> None:
         with gr.Column(scale=3):
             latent_map = gr.Image(label="Latent map: click to decode a point", type="numpy", format="png",
                                   interactive=False, buttons=["download"], elem_id="vae-latent-map")
+            caption("Each dot: a test digit's encoding, the mean of q(z|x), coloured by its class. The cross-hair: "
+                    "the z decoded on the right.")
             # No reset button: it moves the value without an "input" event, so nothing would decode.
             u = gr.Slider(-4, 4, value=0.0, step=0.01, label="u", elem_id="vae-u", buttons=[])
             v = gr.Slider(-4, 4, value=0.0, step=0.01, label="v", elem_id="vae-v", buttons=[])
         with gr.Column(scale=2):
             digit = gr.Image(label="Decoded digit p(x|z)", type="pil", format="png", interactive=False,
                              buttons=["download"], elem_id="vae-digit")
+            caption("The decoder's p(x|z) at the cross-hair: each pixel's Bernoulli mean, not a sample.")
     with gr.Accordion("Plane through three encodings (high-dimensional variants)", open=True,
                       visible=False) as plane:
         gr.Markdown("The map shows the plane z = a + u·(b − a) + v·(c − a) through the encodings of three "
@@ -332,6 +336,7 @@ def build_tab(context: TabContext) -> None:
             n = gr.Slider(3, 30, value=15, step=1, label="grid size")
             grid_button = gr.Button("Decode grid")
         grid = gr.Image(label="Decoded manifold", type="pil", format="png", interactive=False, elem_id="vae-manifold")
+        caption("p(x|z) means on a grid of z around the map's centre: what the decoder puts between the digits.")
     with gr.Accordion("Draw or upload a digit: reconstruction and where it lands", open=True):
         with gr.Row():
             sketch = gr.Sketchpad(label="Draw a digit", type="filepath", canvas_size=(280, 280), elem_id="vae-sketch",
@@ -347,6 +352,8 @@ def build_tab(context: TabContext) -> None:
             encode_sketch_button = gr.Button("Encode drawing", variant="primary")
             encode_upload_button = gr.Button("Encode upload")
         landing = gr.Markdown(elem_id="vae-landing")
+        caption("Top: your digit reframed as MNIST is (20×20 box, centred by mass). Bottom: p(x|z) at z = μ(x), its "
+                "encoding; the map marks where μ(x) lands.")
         landed = gr.State()  # (u, v) of the last encoding: where the sliders go next
     with gr.Accordion("Interpolate between two test digits", open=False):
         with gr.Row():
@@ -356,6 +363,8 @@ def build_tab(context: TabContext) -> None:
             interpolate_button = gr.Button("Interpolate")
         strip = gr.Image(label="Interpolation (originals at both ends)", type="pil", format="png", interactive=False,
                           elem_id="vae-strip")
+        caption("p(x|z) means along the straight line between two test digits' encodings μ(x); the originals at the "
+                "ends.")
 
     point = [variant, u, v, *anchors]
     queued = context.events()

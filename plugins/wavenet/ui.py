@@ -21,6 +21,7 @@ from genhub.audio.clips import AudioInputError, load_clip, sounding_seconds
 from genhub.audio.pictures import waveform_and_spectrogram
 from genhub.media import pcm16
 from genhub.options import Option
+from genhub.page import caption
 from genhub.plugin import MAX_SEED, TabContext
 from genhub.plugins.wavenet.sample import generate
 from genhub.plugins.wavenet.variants import SAMPLE_RATE
@@ -178,6 +179,8 @@ def build_tab(context: TabContext) -> None:
                       elem_id="wavenet-audio")
     picture = gr.Image(label="Waveform and spectrogram", type="pil", format="png", interactive=False,
                        elem_id="wavenet-picture")
+    caption("8,000 samples a second, each drawn from a 256-level μ-law distribution given the last 128 ms, the digit,"
+            " the speaker and how far into the word it is. The picture: waveform and log-mel spectrogram.")
     controls = [digit, speaker, seconds_slider, temperature_slider, seed]
     go.click(say, controls, [player, picture], api_name="wavenet_generate", **context.events("long"))
     cont.click(continue_recording, [recording, *controls], [player, picture], api_name="wavenet_continue",
