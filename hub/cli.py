@@ -185,6 +185,9 @@ def _parser(help_command: str | None = None, help_plugin: Plugin | None = None) 
     space.add_argument("--weights", choices=("ship", "hub"), default="ship",
                        help="ship: copy the released weights into the Space (default); hub: have Spaces download "
                             "them at the pinned revisions (preload_from_hub)")
+    space.add_argument("--data-dir", type=Path,
+                       help="datasets root the tabs' example images are shipped from (default: $GENHUB_DATA, else "
+                            "download)")
     space.add_argument("--push", metavar="OWNER/NAME", help="then upload it to this Space repo (needs `hf auth login`)")
     space.add_argument("--private", action="store_true", help="create the Space repo private")
     space.set_defaults(run=_spaces)
@@ -336,7 +339,7 @@ def _spaces(args: argparse.Namespace, extra: list[str], argv: list[str]) -> int:
     spec = importlib.util.spec_from_file_location("genhub_spaces_build", path)
     builder = sys.modules[spec.name] = importlib.util.module_from_spec(spec)  # dataclasses look it up
     spec.loader.exec_module(builder)
-    out = builder.build(args.out, args.plugins, hardware=args.hardware, weights=args.weights)
+    out = builder.build(args.out, args.plugins, hardware=args.hardware, weights=args.weights, data_dir=args.data_dir)
     print(f"wrote the Space in {out}")
     if args.push:
         commit = builder.push(out, args.push, private=args.private)

@@ -32,6 +32,7 @@ What a plugin must provide (the fields of `Plugin`):
 ``order``          where the tab goes among the others: lower first, ties by name (default 100)
 ``weights_dir``    a folder inside an installed plugin package holding ``<variant>/`` weights
                    folders, shipped with the package (None: the repo's ``weights/`` or the Hub)
+``tab_examples``   the test images the tab offers, ``{"mnist": 2000}``: a Space ships them
 =================  ==========================================================================
 
 What passes between hub and plugin: `TrainRequest` in, a weights folder out; `SampleRequest`
@@ -366,6 +367,12 @@ class Plugin:
     so a third-party package need not upload anything. Typically
     ``Path(__file__).parent / "weights"``."""
 
+    tab_examples: Mapping[str, int] = field(default_factory=dict, compare=False)
+    """The test images the tab offers to pick from, by dataset name (``"mnist"``,
+    ``"fashion-mnist"``) -> how many of the first test images (read with
+    `genhub.training.data.example_digits`). ``genhub spaces build`` ships them in the Space, so
+    the tab downloads nothing there."""
+
     def __post_init__(self) -> None:
         where = f"plugin {self.name!r}"
         if not isinstance(self.name, str) or not _NAME.match(self.name):
@@ -399,6 +406,11 @@ class Plugin:
             if generic is not None and option.type is not generic.type:
                 raise PluginError(f"{where}: train option {option.name!r} must be of type {generic.type.__name__}, "
                                   f"as the generic flag is; got {option.type.__name__}")
+        if not isinstance(self.tab_examples, Mapping) or not all(
+                name in _EXAMPLE_DATASETS and isinstance(count, int) and not isinstance(count, bool) and count >= 1
+                for name, count in self.tab_examples.items()):
+            raise PluginError(f"{where}: tab_examples must map dataset names ({', '.join(_EXAMPLE_DATASETS)}) to "
+                              f"counts ≥ 1, got {self.tab_examples!r}")
         if self.weights_dir is not None and not isinstance(self.weights_dir, Path):
             raise PluginError(f"{where}: weights_dir must be a pathlib.Path or None, got {self.weights_dir!r}")
         if self.tiny_config is not None and not (isinstance(self.tiny_config, Mapping)
@@ -415,6 +427,9 @@ class Plugin:
         return find_spec(self.variants, variant, f"plugin {self.name!r}")
 
 
+_EXAMPLE_DATASETS = ("mnist", "fashion-mnist")
+"""Datasets a tab may offer examples of: genhub.training.data.IDX_DATASETS (not imported here:
+it imports torch)."""
 _SAMPLE_RESERVED = frozenset({"plugin", "variant", "seed", "count", "out", "input", "scale", "nrow", "device",
                               "weights_dir", "help", "command", "run"})
 """Names of ``genhub sample``'s own flags (and argparse's bookkeeping), not free for options."""

@@ -22,9 +22,11 @@ import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from genhub.plugin import CONFIG_FILENAME, Plugin, WeightsSpec
 from genhub.registry import discover, folder_sources, parse_selection
+from genhub.training.data import write_examples
 
 REPO = Path(__file__).resolve().parent.parent
 SPACE_FILES = REPO / "spaces"
@@ -36,6 +38,10 @@ WEIGHTS_MODES = ("ship", "hub")
 DEFAULT_HARDWARE = "cpu-basic"
 CPU_WHEELS = "--extra-index-url https://download.pytorch.org/whl/cpu"
 """The requirements line that picks torch's CPU wheels; left out for GPU hardware (PyPI's are CUDA)."""
+ZEROGPU_REQUIREMENT = "spaces==0.51.3"
+"""Pinned as in pyproject.toml's test extra, where the tests run the handlers through it."""
+EXAMPLES = "examples"
+"""The Space's folder of the tabs' example images (`write_tab_examples`)."""
 SHORT_DESCRIPTION_MAX = 60
 """Characters Spaces allows in ``short_description``."""
 
@@ -55,15 +61,16 @@ class ShippedWeights:
 
 
 def build(out: Path, plugins: str | None = None, *, hardware: str = DEFAULT_HARDWARE,
-          weights: str = "ship") -> Path:
+          weights: str = "ship", data_dir: Path | None = None) -> Path:
     """Write the Space for ``plugins`` (comma-separated names; None: every built-in plugin) into
     ``out``, replacing what was there. ``hardware`` is the front matter's ``suggested_hardware``;
-    ``weights`` is ``"ship"`` or ``"hub"`` (module docstring). Returns ``out``.
+    ``weights`` is ``"ship"`` or ``"hub"`` (module docstring); the tabs' example images are read
+    from ``data_dir`` (default ``$GENHUB_DATA``, else torchvision's download). Returns ``out``.
 
     Raises ValueError for an unknown hardware, weights mode or plugin, a plugin that is not a
     folder under plugins/, shipped weights that are missing or not the released ones, or an
-    ``out`` holding anything but a Space built before; RuntimeError for a plugin that does not
-    load. Nothing is written then.
+    ``out`` holding anything but a Space built before, or the tabs' example images missing;
+    RuntimeError for a plugin that does not load. Nothing is written then.
     """
     check_hardware(hardware)
     if weights not in WEIGHTS_MODES:
@@ -73,6 +80,7 @@ def build(out: Path, plugins: str | None = None, *, hardware: str = DEFAULT_HARD
     if weights == "ship":
         for item in needed:
             check_released(item)
+    examples = tab_examples(selected, data_dir)
     out = Path(out)
     if out.exists():
         if any(out.iterdir()) and not is_space(out):
@@ -91,10 +99,35 @@ def build(out: Path, plugins: str | None = None, *, hardware: str = DEFAULT_HARD
     if weights == "ship":
         for item in needed:
             copy_weights(item, out / "weights" / item.folder / item.spec.variant)
+    for dataset, (images, labels) in examples.items():
+        write_examples(out / EXAMPLES, dataset, images, labels)
     shutil.copy2(SPACE_FILES / "app.py", out / "app.py")
     (out / "requirements.txt").write_text(requirements(hardware))
     space_card(selected, needed, hardware, weights).save(out / "README.md")
     return out
+
+
+def tab_examples(plugins: list[Plugin], data_dir: Path | None) -> dict[str, tuple[Any, Any]]:
+    """The test images (uint8 (N, 28, 28)) and labels each dataset's tabs offer
+    (``Plugin.tab_examples``), the largest count any selected plugin asks for, read from
+    ``data_dir`` (default ``$GENHUB_DATA``, else torchvision's download). ValueError when missing."""
+    from genhub.training.data import load_idx_dataset
+
+    counts: dict[str, int] = {}
+    for plugin in plugins:
+        for dataset, count in plugin.tab_examples.items():
+            counts[dataset] = max(count, counts.get(dataset, 0))
+    examples = {}
+    for dataset, count in counts.items():
+        try:
+            images, labels = load_idx_dataset(dataset, "test", data_dir, limit=count)
+        except (FileNotFoundError, RuntimeError) as err:
+            raise ValueError(f"a Space ships the {dataset} test images its tabs offer, and they could not be read "
+                             f"({err}); set GENHUB_DATA or --data-dir to the datasets folder") from err
+        if len(images) < count:
+            raise ValueError(f"{dataset} has {len(images)} test images; the tabs offer {count}")
+        examples[dataset] = images, labels
+    return examples
 
 
 def is_space(folder: Path) -> bool:
@@ -167,10 +200,13 @@ def copy_weights(item: ShippedWeights, target: Path) -> None:
 
 
 def requirements(hardware: str) -> str:
-    """spaces/requirements.txt; on GPU hardware without the CPU-wheel index, so torch gets CUDA."""
+    """spaces/requirements.txt; on GPU hardware without the CPU-wheel index, so torch gets CUDA;
+    on ZeroGPU hardware with the `spaces` package (`genhub.zerogpu` wraps the handlers with it)."""
     lines = (SPACE_FILES / "requirements.txt").read_text().splitlines()
     if not hardware.startswith("cpu"):
         lines = [line for line in lines if line.strip() != CPU_WHEELS]
+    if hardware.startswith("zero-"):
+        lines.append(ZEROGPU_REQUIREMENT)
     return "\n".join(lines) + "\n"
 
 
@@ -227,8 +263,8 @@ def card_body(plugins: list[Plugin], needed: list[ShippedWeights], weights: str)
         lines += ["Judge classifiers some tabs read their pictures with: "
                   + ", ".join(f"[`{s.repo_id}`](https://huggingface.co/{s.repo_id})" for s in judges) + ".", ""]
     lines += [f"Weights: {where}, each checked against its release's sha256.", "",
-              "Test digits come from torchvision's MNIST download on first use; set `GENHUB_DATA` in the "
-              "Space's settings to use a mounted copy instead.", ""]
+              "The test digits the tabs offer are shipped in `examples/` (the first N MNIST test images), "
+              "so nothing is downloaded at start.", ""]
     return "\n".join(lines)
 
 

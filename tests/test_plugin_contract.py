@@ -147,3 +147,18 @@ def test_a_request_refuses_bad_values_with_a_message_naming_them(changes, fragme
     with pytest.raises(ValueError) as raised:
         SampleRequest(**{"count": 1, **changes})
     assert fragment in str(raised.value)
+
+
+def test_tab_examples_name_known_datasets_and_match_what_the_tabs_read():
+    from genhub.plugin import _EXAMPLE_DATASETS
+    from genhub.plugins.pixelcnn import PLUGIN as PIXELCNN
+    from genhub.plugins.pixelcnn.ui import TEST_DIGITS
+    from genhub.plugins.vae import PLUGIN as VAE
+    from genhub.plugins.vae.ui import MAP_POINTS
+    from genhub.training.data import IDX_DATASETS
+
+    assert _EXAMPLE_DATASETS == tuple(IDX_DATASETS)
+    assert VAE.tab_examples == {"mnist": MAP_POINTS} and PIXELCNN.tab_examples == {"mnist": TEST_DIGITS}
+    for wrong in ({"svhn": 10}, {"mnist": 0}, {"mnist": True}, ["mnist"]):
+        with pytest.raises(PluginError, match="tab_examples must map dataset names"):
+            make(tab_examples=wrong)

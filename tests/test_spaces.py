@@ -13,12 +13,15 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import gradio
+import numpy as np
 import pytest
 from huggingface_hub import SpaceCard
 
 from genhub.cli import _parser, main
+from genhub.plugins.vae.ui import MAP_POINTS
 from genhub.registry import discover
 from genhub.spawn import spawned_server
+from genhub.training.data import load_idx_dataset
 from tests.conftest import REPO, free_port
 from tests.local_hub import LocalHub
 
@@ -37,15 +40,16 @@ def tree(folder: Path) -> set[str]:
 
 
 @contextmanager
-def space_app(space: Path, data_dir: Path, env: Mapping[str, str] = {}, timeout: float = 60) -> Iterator:
-    """Start ``python app.py`` in ``space`` with only ``space`` on PYTHONPATH, as Spaces does;
+def space_app(space: Path, env: Mapping[str, str] = {}, timeout: float = 60) -> Iterator:
+    """Start ``python app.py`` in ``space`` with only ``space`` on PYTHONPATH, as Spaces does: no
+    dataset folder, an empty home (no torchvision or Hub cache) and no network (HF_HUB_OFFLINE);
     yield a gradio_client Client once the page answers."""
     from gradio_client import Client
 
     port = free_port()
     environment = {k: v for k, v in os.environ.items() if not k.startswith(("GENHUB_", "PYTHONPATH", "HF_"))}
     environment.update({"PYTHONPATH": str(space), "GRADIO_SERVER_NAME": "127.0.0.1", "GRADIO_SERVER_PORT": str(port),
-                        "GRADIO_ANALYTICS_ENABLED": "False", "GENHUB_DATA": str(data_dir), "HF_HUB_OFFLINE": "1",
+                        "GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1", "HOME": str(space.parent / "home"),
                         "HF_HOME": str(space.parent / "empty-hf-home"), **env})
     url = f"http://127.0.0.1:{port}/"
     command = [sys.executable, "app.py"]
@@ -86,8 +90,13 @@ def test_the_whole_hub_space_serves_every_plugin_from_its_own_copy(tmp_path, dat
     assert weights == variants | {"classifier/mnist", "classifier/fashion-mnist"}, "and the judges the CGAN tab reads"
     assert all(tree(space / "weights" / folder) == SHIPPED for folder in weights), "no logs, curves or checkpoints"
 
-    with space_app(space, data_dir) as client:
+    assert tree(space / "examples") == {"mnist-test.npz"}
+    with space_app(space) as client:
         rows = decode_and_status(client, "mnist-2d")
+        # The PixelCNN's last test digit comes from the shipped examples: there is no dataset here.
+        grid, table = client.predict("binarized", "test digit", 999, None, None, "bottom half", None, 1, 1.0, "none",
+                                     0, api_name="/pixelcnn_complete")
+        assert Path(grid).suffix == ".png" and len(table["data"]) == 1
     assert {name for name, _ in rows} == set(PLUGINS)
     assert rows[("vae", "mnist-2d")][3] == str(space / "weights" / "vae" / "mnist-2d"), "the Space's weights"
     assert rows[("vae", "mnist-2d")][2] == "folder plugins/vae" and rows[("vae", "mnist-2d")][7] == "ok"
@@ -107,8 +116,11 @@ def test_a_one_plugin_space_holds_only_that_plugin_and_its_weights(tmp_path, dat
                                        for name in SHIPPED}
     assert (space / "genhub" / "training" / "loop.py").is_file() and (space / "requirements.txt").is_file()
 
-    with space_app(space, data_dir) as client:
-        rows = decode_and_status(client, "mnist-32d")
+    shipped = np.load(space / "examples" / "mnist-test.npz")
+    images, labels = load_idx_dataset("mnist", "test", data_dir, limit=MAP_POINTS)
+    assert np.array_equal(shipped["images"], images.numpy()) and np.array_equal(shipped["labels"], labels.numpy())
+    with space_app(space) as client:
+        rows = decode_and_status(client, "mnist-32d")  # the plane's anchors are shipped test digits
     assert {name for name, _ in rows} == {"vae"}
     assert rows[("vae", "mnist-32d")][3] == str(space / "weights" / "vae" / "mnist-32d")
 
@@ -139,7 +151,7 @@ def test_a_hub_weights_space_preloads_the_pinned_files_and_serves_them_from_the_
                 hf_hub_download(repo_id, name, revision=revision, cache_dir=tmp_path / "hf" / "hub",
                                 endpoint=hub.url)
 
-    with space_app(space, data_dir, env={"HF_HOME": str(tmp_path / "hf")}) as client:
+    with space_app(space, env={"HF_HOME": str(tmp_path / "hf")}) as client:
         rows = decode_and_status(client, "mnist-2d")
     assert rows[("vae", "mnist-2d")][3] == f"hf://{specs[0].repo_id}@{specs[0].revision}"
     assert rows[("vae", "mnist-2d")][7] == "ok", "sha256-checked like shipped weights"
@@ -164,6 +176,27 @@ def test_spaces_build_takes_its_flags_and_refuses_bad_values_before_writing(tmp_
     assert "is not a Space folder this command wrote" in capsys.readouterr().err and (out / "notes").is_dir()
     with pytest.raises(SystemExit):
         _parser().parse_args(["spaces", "build", "out", "--weights", "lfs"])
+
+
+def test_a_zerogpu_space_requires_the_spaces_package_and_cuda_torch(tmp_path, data_dir):
+    space = tmp_path / "space"
+    assert main(["spaces", "build", str(space), "--plugins", "wavenet", "--hardware", "zero-a10g"]) == 0
+    requirements = (space / "requirements.txt").read_text().splitlines()
+    assert "spaces==0.51.3" in requirements and not any("whl/cpu" in line for line in requirements)
+    assert front_matter(space)["suggested_hardware"] == "zero-a10g"
+    assert not (space / "examples").exists(), "the WaveNet tab offers no test images"
+    app = (space / "app.py").read_text()
+    assert app.index("import spaces") < app.index("from genhub"), "spaces comes before torch, as ZeroGPU asks"
+
+
+def test_a_space_without_the_tabs_examples_is_refused_before_writing(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("GENHUB_DATA", str(tmp_path / "no-data"))
+    monkeypatch.setattr("genhub.training.data.DOWNLOAD_ROOT", tmp_path / "no-download")
+    monkeypatch.setattr("torchvision.datasets.MNIST.mirrors", ["http://127.0.0.1:9/"])
+    out = tmp_path / "space"
+    assert main(["spaces", "build", str(out), "--plugins", "vae"]) == 2
+    assert "ships the mnist test images its tabs offer" in capsys.readouterr().err
+    assert not out.exists()
 
 
 def test_the_space_requirements_pin_what_pyproject_pins():

@@ -96,13 +96,48 @@ def carve_validation(*tensors: torch.Tensor, size: int) -> tuple[list[torch.Tens
     return [t[kept] for t in tensors], [t[held] for t in tensors]
 
 
+EXAMPLES_ENV = "GENHUB_EXAMPLES"
+"""A folder of shipped example arrays (`write_examples`), read before the data root: a Space
+carries the test digits its tabs show, so it downloads nothing."""
+
+
 @functools.lru_cache(maxsize=8)
 def example_digits(name: str, limit: int) -> tuple[torch.Tensor, torch.Tensor]:
     """The first ``limit`` test images of ``name`` as (N, 1, 28, 28) float in [0, 1] and labels
-    (N,), loaded once per process: the digits a tab offers to pick from. Raises FileNotFoundError
-    (not cached) where the data is missing. Treat the tensors as read-only: they are shared."""
-    images, labels = load_idx_dataset(name, "test", limit=limit)
+    (N,), loaded once per process: the digits a tab offers to pick from. Read from
+    ``$GENHUB_EXAMPLES/<name>-test.npz`` when that holds at least ``limit``, else from the data
+    root or a download (`load_idx_dataset`). Raises FileNotFoundError (not cached) where the data
+    is missing. Treat the tensors as read-only: they are shared."""
+    shipped = read_examples(name, limit)
+    images, labels = shipped if shipped is not None else load_idx_dataset(name, "test", limit=limit)
     return images.float().div(255).unsqueeze(1), labels
+
+
+def examples_file(folder: str | Path, name: str) -> Path:
+    return Path(folder) / f"{name}-test.npz"
+
+
+def write_examples(folder: str | Path, name: str, images: torch.Tensor, labels: torch.Tensor) -> Path:
+    """Write test images of ``name`` (uint8 (N, 28, 28), the first N of the test set, as
+    `load_idx_dataset` gives them) and their labels (int64 (N,)) to ``<folder>/<name>-test.npz``,
+    where `example_digits` finds them through ``$GENHUB_EXAMPLES``; returns the file."""
+    out = examples_file(folder, name)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(out, images=images.numpy(), labels=labels.numpy())
+    return out
+
+
+def read_examples(name: str, limit: int) -> tuple[torch.Tensor, torch.Tensor] | None:
+    """The first ``limit`` shipped test images and labels of ``name`` from ``$GENHUB_EXAMPLES``;
+    None when the variable is unset or its file is missing or holds fewer."""
+    folder = os.environ.get(EXAMPLES_ENV)
+    if not folder or not examples_file(folder, name).is_file():
+        return None
+    with np.load(examples_file(folder, name), allow_pickle=False) as arrays:
+        images, labels = arrays["images"], arrays["labels"]
+    if len(images) < limit:
+        return None
+    return torch.from_numpy(images[:limit].copy()), torch.from_numpy(labels[:limit].astype(np.int64))
 
 
 def load_idx_dataset(name: str, split: str, data_dir: str | Path | None = None,

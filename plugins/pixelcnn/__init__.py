@@ -32,6 +32,7 @@ PLUGIN = Plugin(
     sample=sample,
     build_tab=lazy("genhub.plugins.pixelcnn.ui:build_tab"),
     order=50,
+    tab_examples={"mnist": 1000},  # the digits to complete: plugins/pixelcnn/ui.py TEST_DIGITS
     sample_options=(
         Option("label", int, -1, "digit to draw, 0-9; -1 draws without a class", minimum=-1, maximum=9),
         Option("temperature", float, 1.0, "divides the logits; < 1 is more conservative", minimum=0.05, maximum=10,

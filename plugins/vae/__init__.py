@@ -29,6 +29,7 @@ PLUGIN = Plugin(
     sample=sample,
     build_tab=lazy("genhub.plugins.vae.ui:build_tab"),
     order=10,
+    tab_examples={"mnist": 2000},  # the map's test digits: plugins/vae/ui.py MAP_POINTS
     sample_options=(
         Option("temperature", float, 1.0, "std t of the prior draw z ~ N(0, t²·I)", minimum=0.05, maximum=10,
                step=0.05),
