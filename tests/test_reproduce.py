@@ -15,8 +15,9 @@ from genhub.reproduce import PLACEHOLDER, python_literal, recipe, sample_command
 def follow_up(demo, api_name: str):
     """The step that fills the box after a successful call of ``api_name``."""
     endpoint = next(f for f in demo.fns.values() if f.api_name == api_name)
-    steps = [f for f in demo.fns.values() if f.trigger_after == endpoint._id and f.trigger_only_on_success]
-    assert len(steps) == 1, f"one success step after {api_name}"
+    steps = [f for f in demo.fns.values() if f.trigger_after == endpoint._id and f.trigger_only_on_success
+             and any(getattr(b, "elem_id", "") and b.elem_id.endswith("-reproduce-python") for b in f.outputs)]
+    assert len(steps) == 1, f"one success step after {api_name} fills the box"
     return steps[0]
 
 
