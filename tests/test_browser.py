@@ -23,17 +23,22 @@ pytestmark = pytest.mark.browser
 CHROMIUM = os.environ.get("GENHUB_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
 
 
+def launch_chromium(playwright):
+    """Debian's headless Chromium through Playwright, as every browser test runs it."""
+    if CHROMIUM is None:
+        pytest.fail("Chromium is needed for the browser tests: `apt-get install chromium` (make test does it) "
+                    "or set GENHUB_CHROMIUM to its path")
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=[
+        "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"])
+
+
 @pytest.fixture(scope="module")
 def page(hub_url):
     from playwright.sync_api import sync_playwright
 
-    if CHROMIUM is None:
-        pytest.fail("Chromium is needed for the browser tests: `apt-get install chromium` (make test does it) "
-                    "or set GENHUB_CHROMIUM to its path")
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        browser = launch_chromium(p)
         page = browser.new_page(viewport={"width": 1280, "height": 1400})
         page.goto(hub_url)
         yield page
@@ -177,7 +182,8 @@ def test_a_cgan_grid_is_made_again_bit_for_bit_by_its_command_and_its_client_cal
     page.locator("#cgan-seed input").fill("1234")
     page.get_by_role("button", name="Generate", exact=True).click()
     open_reproduce_box(page, "cgan")
-    page.wait_for_function("() => /seed\\s*1234/.test(document.querySelector('#cgan-reproduce-summary').innerText)",
+    page.wait_for_function("() => /seed\\s*1234/.test("
+                           "document.querySelector('#cgan-reproduce-summary')?.innerText || '')",
                            timeout=30_000)
     summary, python, command = reproduce_box(page, "cgan")
     assert "cgan_grid" in summary and "variant mnist" in summary and "revision" in summary and "sha256" in summary
@@ -199,7 +205,8 @@ def test_a_wavenet_clip_is_made_again_sample_for_sample_by_its_command(page, tmp
     page.locator("#wavenet-seed input").fill("77")
     page.get_by_role("button", name="Say it", exact=True).click()
     open_reproduce_box(page, "wavenet")
-    page.wait_for_function("() => /seed\\s*77/.test(document.querySelector('#wavenet-reproduce-summary').innerText)",
+    page.wait_for_function("() => /seed\\s*77/.test("
+                           "document.querySelector('#wavenet-reproduce-summary')?.innerText || '')",
                            timeout=60_000)
     summary, python, command = reproduce_box(page, "wavenet")
     assert "wavenet_generate" in summary and "variant fsdd" in summary

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_browser import CHROMIUM, choose
+from tests.test_browser import choose, launch_chromium
 
 pytestmark = pytest.mark.browser
 
@@ -27,12 +27,8 @@ HINT = "select the draw tool to start"
 def page(hub_url):
     from playwright.sync_api import sync_playwright
 
-    if CHROMIUM is None:
-        pytest.fail("Chromium is needed for the browser tests: `apt-get install chromium` or set GENHUB_CHROMIUM")
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        browser = launch_chromium(p)
         page = browser.new_page(viewport=VIEWPORT)
         page.goto(hub_url)
         page.locator("#vae-latent-map img").first.wait_for(state="visible", timeout=60_000)
@@ -68,7 +64,7 @@ def test_every_canvas_is_ready_to_draw_and_a_stroke_encodes(page):
     page.wait_for_function(f"() => !document.body.innerText.includes('{HINT}')", timeout=10_000)
     draw_stroke(page, "#vae-sketch canvas")
     page.get_by_role("button", name="Encode drawing").click()
-    page.wait_for_function("() => /lands at/.test(document.querySelector('#vae-landing').innerText)",
+    page.wait_for_function("() => /lands at/.test(document.querySelector('#vae-landing')?.innerText || '')",
                            timeout=30_000)
     assert src(page, "#vae-seen"), "the stroke reached the model: no brush to pick first"
 
@@ -108,7 +104,7 @@ def test_switching_the_vae_variant_clears_what_belonged_to_the_other(page):
     page.wait_for_function("() => !document.querySelector('#vae-manifold img') && "
                            "!document.querySelector('#vae-seen img') && "
                            "!document.querySelector('#vae-reconstruction img') && "
-                           "document.querySelector('#vae-landing').innerText.trim() === ''", timeout=30_000)
+                           "(document.querySelector('#vae-landing')?.innerText || '').trim() === ''", timeout=30_000)
     choose(page, "vae-variant", "mnist-2d — 2-D latent, MLP encoder/decoder (the latent map)")
     page.get_by_label("anchor a (test #)").wait_for(state="hidden", timeout=30_000)
 
