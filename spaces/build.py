@@ -41,7 +41,7 @@ CPU_WHEELS = "--extra-index-url https://download.pytorch.org/whl/cpu"
 ZEROGPU_REQUIREMENT = "spaces==0.51.3"
 """Pinned as in pyproject.toml's test extra, where the tests run the handlers through it."""
 EXAMPLES = "examples"
-"""The Space's folder of the tabs' example images (`write_tab_examples`)."""
+"""The Space's folder of the tabs' example images (`tab_examples`, written by `write_examples`)."""
 SHORT_DESCRIPTION_MAX = 60
 """Characters Spaces allows in ``short_description``."""
 

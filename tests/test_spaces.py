@@ -15,13 +15,15 @@ from pathlib import Path
 import gradio
 import numpy as np
 import pytest
+import torch
 from huggingface_hub import SpaceCard
 
 from genhub.cli import _parser, main
+from genhub.plugins.pixelcnn.ui import TEST_DIGITS
 from genhub.plugins.vae.ui import MAP_POINTS
 from genhub.registry import discover
 from genhub.spawn import spawned_server
-from genhub.training.data import load_idx_dataset
+from genhub.training.data import EXAMPLES_ENV, example_digits, load_idx_dataset, write_examples
 from tests.conftest import REPO, free_port
 from tests.local_hub import LocalHub
 
@@ -43,24 +45,39 @@ def tree(folder: Path) -> set[str]:
 def space_app(space: Path, env: Mapping[str, str] = {}, timeout: float = 60) -> Iterator:
     """Start ``python app.py`` in ``space`` with only ``space`` on PYTHONPATH, as Spaces does: no
     dataset folder, an empty home (no torchvision or Hub cache) and no network (HF_HUB_OFFLINE);
-    yield a gradio_client Client once the page answers."""
+    yield a gradio_client Client once the page answers. On leaving, checks that the Space downloaded
+    no dataset into that home (where `load_idx_dataset` would have put one)."""
     from gradio_client import Client
 
     port = free_port()
+    home = space.parent / "home"
+    home.mkdir(exist_ok=True)
     environment = {k: v for k, v in os.environ.items() if not k.startswith(("GENHUB_", "PYTHONPATH", "HF_"))}
     environment.update({"PYTHONPATH": str(space), "GRADIO_SERVER_NAME": "127.0.0.1", "GRADIO_SERVER_PORT": str(port),
-                        "GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1", "HOME": str(space.parent / "home"),
+                        "GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1", "HOME": str(home),
                         "HF_HOME": str(space.parent / "empty-hf-home"), **env})
     url = f"http://127.0.0.1:{port}/"
     command = [sys.executable, "app.py"]
     with spawned_server(command, url, cwd=space, env=environment, log=space.parent / "app.log", timeout=timeout):
         yield Client(url, verbose=False, ssl_verify=False)
+    assert not (home / ".cache" / "genhub").exists(), "the Space downloaded a dataset at start"
 
 
-def decode_and_status(client, variant: str) -> dict[tuple[str, str], list[str]]:
-    """Decode one latent point with ``variant`` (a PNG comes back); then the status table's rows."""
+def map_decode_and_status(client, variant: str) -> dict[tuple[str, str], list[str]]:
+    """Draw ``variant``'s latent map (it encodes all MAP_POINTS test digits) and decode one point
+    (a PNG each); then the status table's rows."""
+    assert Path(client.predict(variant, 0.5, -1.0, *ANCHORS, api_name="/vae_map")).suffix == ".png"
     assert Path(client.predict(variant, 0.5, -1.0, *ANCHORS, api_name="/vae_decode")).suffix == ".png"
     return {(row[0], row[1]): row for row in client.predict(api_name="/plugin_status")["data"]}
+
+
+def check_examples(space: Path, data_dir: Path, count: int) -> None:
+    """The Space's examples/ holds exactly the first ``count`` MNIST test digits and labels."""
+    assert tree(space / "examples") == {"mnist-test.npz"}
+    shipped = np.load(space / "examples" / "mnist-test.npz")
+    images, labels = load_idx_dataset("mnist", "test", data_dir, limit=count)
+    assert shipped["images"].dtype == np.uint8 and shipped["images"].shape == (count, 28, 28)
+    assert np.array_equal(shipped["images"], images.numpy()) and np.array_equal(shipped["labels"], labels.numpy())
 
 
 def check_front_matter(meta: dict, plugins: list[str], hardware: str) -> None:
@@ -90,9 +107,9 @@ def test_the_whole_hub_space_serves_every_plugin_from_its_own_copy(tmp_path, dat
     assert weights == variants | {"classifier/mnist", "classifier/fashion-mnist"}, "and the judges the CGAN tab reads"
     assert all(tree(space / "weights" / folder) == SHIPPED for folder in weights), "no logs, curves or checkpoints"
 
-    assert tree(space / "examples") == {"mnist-test.npz"}
+    check_examples(space, data_dir, max(MAP_POINTS, TEST_DIGITS))  # one array for both tabs
     with space_app(space) as client:
-        rows = decode_and_status(client, "mnist-2d")
+        rows = map_decode_and_status(client, "mnist-2d")
         # The PixelCNN's last test digit comes from the shipped examples: there is no dataset here.
         grid, table = client.predict("binarized", "test digit", 999, None, None, "bottom half", None, 1, 1.0, "none",
                                      0, api_name="/pixelcnn_complete")
@@ -116,11 +133,9 @@ def test_a_one_plugin_space_holds_only_that_plugin_and_its_weights(tmp_path, dat
                                        for name in SHIPPED}
     assert (space / "genhub" / "training" / "loop.py").is_file() and (space / "requirements.txt").is_file()
 
-    shipped = np.load(space / "examples" / "mnist-test.npz")
-    images, labels = load_idx_dataset("mnist", "test", data_dir, limit=MAP_POINTS)
-    assert np.array_equal(shipped["images"], images.numpy()) and np.array_equal(shipped["labels"], labels.numpy())
+    check_examples(space, data_dir, MAP_POINTS)
     with space_app(space) as client:
-        rows = decode_and_status(client, "mnist-32d")  # the plane's anchors are shipped test digits
+        rows = map_decode_and_status(client, "mnist-32d")  # the plane's anchors are shipped test digits
     assert {name for name, _ in rows} == {"vae"}
     assert rows[("vae", "mnist-32d")][3] == str(space / "weights" / "vae" / "mnist-32d")
 
@@ -152,7 +167,7 @@ def test_a_hub_weights_space_preloads_the_pinned_files_and_serves_them_from_the_
                                 endpoint=hub.url)
 
     with space_app(space, env={"HF_HOME": str(tmp_path / "hf")}) as client:
-        rows = decode_and_status(client, "mnist-2d")
+        rows = map_decode_and_status(client, "mnist-2d")
     assert rows[("vae", "mnist-2d")][3] == f"hf://{specs[0].repo_id}@{specs[0].revision}"
     assert rows[("vae", "mnist-2d")][7] == "ok", "sha256-checked like shipped weights"
 
@@ -182,7 +197,10 @@ def test_a_zerogpu_space_requires_the_spaces_package_and_cuda_torch(tmp_path, da
     space = tmp_path / "space"
     assert main(["spaces", "build", str(space), "--plugins", "wavenet", "--hardware", "zero-a10g"]) == 0
     requirements = (space / "requirements.txt").read_text().splitlines()
-    assert "spaces==0.51.3" in requirements and not any("whl/cpu" in line for line in requirements)
+    assert "spaces==0.51.3" in requirements, "genhub.zerogpu wraps the handlers with it"
+    cuda_torch = not any("whl/cpu" in line for line in requirements) and any(
+        line.startswith("torch==") for line in requirements)
+    assert cuda_torch, "and PyPI's CUDA build of torch, as on other GPU hardware"
     assert front_matter(space)["suggested_hardware"] == "zero-a10g"
     assert not (space / "examples").exists(), "the WaveNet tab offers no test images"
     app = (space / "app.py").read_text()
@@ -197,6 +215,28 @@ def test_a_space_without_the_tabs_examples_is_refused_before_writing(tmp_path, m
     assert main(["spaces", "build", str(out), "--plugins", "vae"]) == 2
     assert "ships the mnist test images its tabs offer" in capsys.readouterr().err
     assert not out.exists()
+
+
+@pytest.fixture
+def uncached_example_digits() -> Iterator[None]:
+    """`example_digits` caches per process; start and leave it empty, so no other test sees ours."""
+    example_digits.cache_clear()
+    yield
+    example_digits.cache_clear()
+
+
+def test_example_digits_come_from_the_shipped_array_when_it_holds_enough(tmp_path, monkeypatch, data_dir,
+                                                                         uncached_example_digits):
+    # All-white digits labelled 7 tell the shipped array apart from the real test digits.
+    write_examples(tmp_path, "mnist", torch.full((5, 28, 28), 255, dtype=torch.uint8), torch.full((5,), 7))
+    monkeypatch.setenv(EXAMPLES_ENV, str(tmp_path))
+    images, labels = example_digits("mnist", 3)
+    assert images.shape == (3, 1, 28, 28) and images.dtype == torch.float32 and bool((images == 1).all())
+    assert labels.dtype == torch.int64 and labels.tolist() == [7, 7, 7]
+
+    images, labels = example_digits("mnist", 6)  # more than shipped: the data root's, as without a Space
+    real, real_labels = load_idx_dataset("mnist", "test", data_dir, limit=6)
+    assert torch.equal(images, real.float().div(255).unsqueeze(1)) and torch.equal(labels, real_labels)
 
 
 def test_the_space_requirements_pin_what_pyproject_pins():
