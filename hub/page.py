@@ -6,6 +6,12 @@ the words "select the draw tool to start": a stroke draws nothing until the brus
 clicked. `READY_TO_DRAW` clicks a canvas's brush whenever the canvas says so: when it appears
 (tabs and accordions mount theirs when first opened) and after "Clear canvas", so every canvas
 is ready to draw, in any plugin's tab.
+
+`DRAG_TO_SELECT` lets a person drag over an image instead of clicking it point by point: inside
+an element with the class `DRAG_SELECT_CLASS`, moving the pointer with the button held sends the
+image a click where the pointer is, at most every `DRAG_INTERVAL_MS`, so the image's ``.select``
+handler runs along the path (give it ``trigger_mode="always_last"``: a slow handler then skips
+to the newest point instead of queueing every one). `PAGE_JS` runs both.
 """
 
 from __future__ import annotations
@@ -33,9 +39,66 @@ READY_TO_DRAW = """
 """
 
 
+DRAG_SELECT_CLASS = "genhub-drag-select"
+DRAG_INTERVAL_MS = 60
+DRAG_TO_SELECT = """
+() => {
+  let dragging = null, last = 0, timer = null, pending = null;
+  // The container, not the <img>: a handler that redraws the image may replace the element mid-drag.
+  const send = () => {
+    timer = null;
+    const img = pending && pending[0].querySelector('img');
+    if (!img) return;
+    const [, x, y] = pending;
+    pending = null;
+    last = performance.now();
+    img.dispatchEvent(new MouseEvent('click', { bubbles: true, clientX: x, clientY: y }));
+  };
+  const containerOf = (target) => target?.tagName === 'IMG' ? target.closest('.CLASS') : null;
+  document.addEventListener('dragstart', (e) => { if (containerOf(e.target)) e.preventDefault(); }, true);
+  document.addEventListener('pointerdown', (e) => {
+    const container = containerOf(e.target);
+    if (container && e.button === 0) dragging = container;
+  }, true);
+  document.addEventListener('pointermove', (e) => {
+    if (!dragging || !(e.buttons & 1)) { dragging = null; return; }
+    const img = dragging.querySelector('img');
+    if (!img) return;
+    const box = img.getBoundingClientRect();
+    if (e.clientX < box.left || e.clientX > box.right || e.clientY < box.top || e.clientY > box.bottom) return;
+    pending = [dragging, e.clientX, e.clientY];
+    const wait = INTERVAL - (performance.now() - last);
+    if (wait <= 0) send(); else if (!timer) timer = setTimeout(send, wait);
+  }, true);
+  document.addEventListener('pointerup', () => { dragging = null; }, true);
+}
+""".replace("CLASS", DRAG_SELECT_CLASS).replace("INTERVAL", str(DRAG_INTERVAL_MS))
+PAGE_JS = f"""
+() => {{
+  ({READY_TO_DRAW.strip()})();
+  ({DRAG_TO_SELECT.strip()})();
+}}
+"""
+"""The page's JavaScript: what `genhub.app.launch` hands Gradio."""
+
+
 KEEP_RESULTS_ON_ERROR = """
 [data-testid="status-tracker"]:has(.error) { display: none !important; }
 """
+SILENT_AUDIO_CLASS = "genhub-silent-audio"
+SILENT_AUDIO = f"""
+.{SILENT_AUDIO_CLASS} .waveform-container {{ position: relative; }}
+.{SILENT_AUDIO_CLASS} .waveform-container > * {{ opacity: 0; }}
+.{SILENT_AUDIO_CLASS} .waveform-container::after {{
+  content: "silent"; position: absolute; inset: 0; display: flex; align-items: center; justify-content: center;
+  color: var(--body-text-color-subdued); font-size: var(--text-sm); border-top: 1px solid var(--border-color-primary);
+  border-bottom: 1px solid var(--border-color-primary); margin: auto 0; height: 0;
+}}
+"""
+"""CSS. Gradio's audio player scales its waveform to the loudest sample, so a silent clip (a hiss far
+below hearing) is drawn as full-height bars. A tab gives its player this class when the clip is
+silent (``gr.Audio(value, elem_classes=[SILENT_AUDIO_CLASS])``): the bars give way to a flat line
+marked "silent"; the clip still plays and downloads."""
 CAPTION_CLASS = "genhub-caption"
 CAPTIONS = f"""
 .{CAPTION_CLASS} {{ font-size: var(--text-sm); color: var(--body-text-color-subdued); margin-top: -6px; }}

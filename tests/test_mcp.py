@@ -19,7 +19,7 @@ from tests.conftest import served_hub
 pytestmark = pytest.mark.slow
 T = TypeVar("T")
 VAE_TOOLS = {"vae_decode", "vae_map", "vae_variant", "vae_manifold", "vae_encode_drawing", "vae_encode_upload",
-             "vae_interpolate"}
+             "vae_interpolate", "vae_walk"}
 CGAN_TOOLS = {"cgan_grid", "cgan_number", "cgan_styles", "cgan_best_of", "cgan_interpolate"}
 
 

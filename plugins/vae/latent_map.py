@@ -53,11 +53,14 @@ class MapFrame:
         t = (uv - self.lo) / (self.hi - self.lo)
         return np.stack([self.margin + t[:, 0] * self.size, self.margin + (1 - t[:, 1]) * self.size], axis=1)
 
-    def to_map(self, x: float, y: float) -> tuple[float, float] | None:
-        """Pixel (x, y) -> map (u, v), or None when the pixel is outside the plot area."""
+    def to_map(self, x: float, y: float, snap: int = 0) -> tuple[float, float] | None:
+        """Pixel (x, y) -> map (u, v), or None when the pixel is outside the plot area. ``snap``: a
+        pixel up to that far outside is moved to the nearest edge (a drag that overshoots)."""
         tx, ty = (x - self.margin) / self.size, (y - self.margin) / self.size
-        if not (0 <= tx <= 1 and 0 <= ty <= 1):
+        slack = snap / self.size
+        if not (-slack <= tx <= 1 + slack and -slack <= ty <= 1 + slack):
             return None
+        tx, ty = min(max(tx, 0.0), 1.0), min(max(ty, 0.0), 1.0)
         span = self.hi - self.lo
         return self.lo + tx * span, self.lo + (1 - ty) * span
 

@@ -11,17 +11,20 @@ variant change) decode themselves without the sliders' ``.change`` echoing a sec
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import gradio as gr
 import numpy as np
 import torch
+from gradio.utils import get_upload_folder
 
 from genhub import inputs
 from genhub.cache import BoundedDict
+from genhub.imaging.animation import write_gif
 from genhub.imaging.grid import grid_image, to_pil
 from genhub.imaging.uploads import ImageInputError
-from genhub.page import caption
+from genhub.page import DRAG_SELECT_CLASS, caption
 from genhub.plugin import MAX_SEED, TabContext
 from genhub.plugins.vae.latent_map import MapFrame, plane_coordinates, plane_point, render_map, with_marker
 from genhub.plugins.vae.sample import decode
@@ -38,6 +41,7 @@ MAX_CACHED = 32
 """Maps and anchor encodings kept per (variant, anchors); the least recently used go first."""
 MAX_ENCODED_VARIANTS = 4
 """Variants whose test-set encodings (MAP_POINTS × d floats each) are kept."""
+WALK_FRAME_MS = 60
 
 
 class Explorer:
@@ -170,8 +174,10 @@ def build_tab(context: TabContext) -> None:
         return with_marker(explorer.base_map(variant, a, b, c), explorer.frame(variant), u, v)
 
     def click(variant, a, b, c, event: gr.SelectData):
-        """A click on the map -> (u, v, map with the cross-hair there, decoded digit)."""
-        point = explorer.frame(variant).to_map(*event.index[:2])
+        """A click on the map (or a point of a drag over it) -> (u, v, map with the cross-hair there,
+        decoded digit). Within the margin, the nearest edge of the plot."""
+        frame = explorer.frame(variant)
+        point = frame.to_map(*event.index[:2], snap=frame.margin)
         if point is None:
             raise gr.Error("click inside the square plot area")
         u, v = (round(p, 3) for p in point)
@@ -305,11 +311,33 @@ def build_tab(context: TabContext) -> None:
         strip = torch.cat([images[i:i + 1], decode(context.model(variant).model, z), images[j:j + 1]])
         return grid_image(strip, nrow=len(strip), padding=2, scale=3)
 
+    def walk(variant, i, j, frames):
+        """An animated walk between the encodings of test digits i and j and back: the decoded
+        digit at evenly spaced points of the straight line, as a looping GIF.
+
+        Args:
+            variant: "mnist-2d" (z = (u, v)) or "mnist-32d" (z = a + u(b - a) + v(c - a))
+            i: the first test digit, an index 0-1999 into the MNIST test set
+            j: the second test digit, an index 0-1999
+            frames: decoded points from i to j, a whole number 2 to 60 (played there and back, 60 ms each)
+        Returns:
+            the animation (GIF file, 168×168 px)
+        """
+        i = inputs.integer("first digit", i, 0, MAP_POINTS - 1)
+        j = inputs.integer("second digit", j, 0, MAP_POINTS - 1)
+        frames = inputs.integer("frames", frames, 2, 60)
+        mus = explorer.encodings(variant)
+        t = torch.linspace(0, 1, frames).unsqueeze(1)
+        digits = decode(context.model(variant).model, (1 - t) * mus[i] + t * mus[j])
+        return str(write_gif(digits, Path(get_upload_folder()) / "walks", scale=6, frame_ms=WALK_FRAME_MS,
+                             bounce=True))
+
     variant = context.variant
     with gr.Row():
         with gr.Column(scale=3):
-            latent_map = gr.Image(label="Latent map: click to decode a point", type="numpy", format="png",
-                                  interactive=False, buttons=["download"], elem_id="vae-latent-map")
+            latent_map = gr.Image(label="Latent map: click or drag to decode", type="numpy", format="png",
+                                  interactive=False, buttons=["download"], elem_id="vae-latent-map",
+                                  elem_classes=[DRAG_SELECT_CLASS])
             caption("Each dot: a test digit's encoding, the mean of q(z|x), coloured by its class. The cross-hair: "
                     "the z decoded on the right.")
             # No reset button: it moves the value without an "input" event, so nothing would decode.
@@ -360,11 +388,16 @@ def build_tab(context: TabContext) -> None:
             first = gr.Number(3, precision=0, label="first (test #)")
             second = gr.Number(0, precision=0, label="second (test #)")
             steps = gr.Slider(2, 30, value=10, step=1, label="steps")
+            frames = gr.Slider(2, 60, value=24, step=1, label="animation frames")
             interpolate_button = gr.Button("Interpolate")
-        strip = gr.Image(label="Interpolation (originals at both ends)", type="pil", format="png", interactive=False,
-                          elem_id="vae-strip")
+            walk_button = gr.Button("Animate the walk")
+        with gr.Row():
+            strip = gr.Image(label="Interpolation (originals at both ends)", type="pil", format="png",
+                             interactive=False, elem_id="vae-strip", scale=3)
+            walk_gif = gr.Image(label="Walk from the first to the second and back", type="filepath",
+                                interactive=False, elem_id="vae-walk", scale=1)
         caption("p(x|z) means along the straight line between two test digits' encodings μ(x); the originals at the "
-                "ends.")
+                "ends. The walk plays the same line as an animation, there and back.")
 
     point = [variant, u, v, *anchors]
     queued = context.events()
@@ -374,7 +407,9 @@ def build_tab(context: TabContext) -> None:
     v.input(decode_point, point, digit, api_visibility="private", **fast)
     u.release(show_map, point, latent_map, api_name="vae_map", **fast)
     v.release(show_map, point, latent_map, api_visibility="private", **fast)
-    latent_map.select(click, [variant, *anchors], [u, v, latent_map, digit], api_visibility="private", **queued)
+    # A drag sends a click every few tens of ms (genhub.page.DRAG_TO_SELECT): always_last skips to the newest.
+    latent_map.select(click, [variant, *anchors], [u, v, latent_map, digit], api_visibility="private",
+                      trigger_mode="always_last", **queued)
     hidden = {"api_visibility": "private"}
     variant.change(change_variant, [variant, *anchors], [u, v, plane, span, latent_map, digit],
                    api_name="vae_variant", **queued).then(
@@ -390,5 +425,6 @@ def build_tab(context: TabContext) -> None:
         button.click(handler, [variant, source, *anchors], encoded, api_name=api_name, **queued).success(
             go_to, [variant, landed, *anchors], [u, v, digit], **hidden, **queued)
     interpolate_button.click(interpolate, [variant, first, second, steps], strip, api_name="vae_interpolate", **queued)
+    walk_button.click(walk, [variant, first, second, frames], walk_gif, api_name="vae_walk", **queued)
     context.on_open(show_map, point, latent_map)
     context.on_open(decode_point, point, digit)

@@ -21,7 +21,7 @@ from genhub.audio.clips import AudioInputError, load_clip, sounding_seconds
 from genhub.audio.pictures import waveform_and_spectrogram
 from genhub.media import pcm16
 from genhub.options import Option
-from genhub.page import caption
+from genhub.page import SILENT_AUDIO_CLASS, caption
 from genhub.plugin import MAX_SEED, TabContext
 from genhub.plugins.wavenet.sample import generate
 from genhub.plugins.wavenet.variants import SAMPLE_RATE
@@ -107,7 +107,7 @@ def build_tab(context: TabContext) -> None:
         for clips in generate(loaded().model, 1, seconds, digit_index, speaker_index, temperature, seed,
                               prime=prime, chunk=SAMPLE_RATE // 4,
                               progress=lambda done, todo: progress(done / todo, desc="generating samples")):
-            yield as_player(clips[0]), None
+            yield gr.Audio(as_player(clips[0]), elem_classes=[]), None
         sound = sounding_seconds(clips[0], SAMPLE_RATE)
         if sound < SILENT_SECONDS:
             gr.Warning("The clip is silent: the model chose its quiet level throughout. "
@@ -115,7 +115,9 @@ def build_tab(context: TabContext) -> None:
                           else "Try another seed, or a temperature near 1."))
         title = (f"digit {digit}, speaker {speaker}, T = {temperature:g}, seed {seed}: "
                  + ("silent" if sound < SILENT_SECONDS else f"{sound:.2f} s of sound"))
-        yield as_player(clips[0]), waveform_and_spectrogram(clips[0], SAMPLE_RATE, title)
+        # The player scales its waveform to the loudest sample: a silent clip would show full bars.
+        silent = [SILENT_AUDIO_CLASS] if sound < SILENT_SECONDS else []
+        yield gr.Audio(as_player(clips[0]), elem_classes=silent), waveform_and_spectrogram(clips[0], SAMPLE_RATE, title)
 
     @gpu_seconds(gpu_time)
     @sample_command(clip_command)
