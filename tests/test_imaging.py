@@ -86,3 +86,20 @@ def test_an_animation_gives_its_first_frame(tmp_path):
     path = tmp_path / "anim.gif"
     frames[0].save(path, save_all=True, append_images=frames[1:])
     assert np.asarray(open_image(path).convert("L")).max() == 0
+
+
+def test_a_gif_loops_there_and_back_at_the_asked_size_and_pace(tmp_path):
+    from genhub.imaging.animation import write_gif
+
+    frames = torch.linspace(0, 1, 5).view(5, 1, 1, 1).expand(5, 1, 8, 8)
+    path = write_gif(frames, tmp_path, scale=3, frame_ms=70, bounce=True)
+    with Image.open(path) as gif:
+        assert gif.n_frames == 8 and gif.size == (24, 24) and gif.info["duration"] == 70 and gif.info["loop"] == 0
+        levels = []
+        for i in range(gif.n_frames):
+            gif.seek(i)
+            levels.append(int(np.asarray(gif.convert("L"))[0, 0]))
+    assert levels == [0, 64, 128, 191, 255, 191, 128, 64], "forwards, then backwards without repeating the ends"
+    assert write_gif(frames, tmp_path) != path, "a new file each call"
+    with pytest.raises(ValueError, match="N ≥ 1"):
+        write_gif(torch.zeros(0, 1, 8, 8), tmp_path)

@@ -51,6 +51,8 @@ def test_map_pixels_and_coordinates_round_trip():
     for (u, v), (x, y) in zip(uv, frame.to_pixel(uv)):
         assert frame.to_map(x, y) == pytest.approx((u, v))
     assert frame.to_map(5, 5) is None, "the margin is outside the plot"
+    assert frame.to_map(5, 5, snap=30) == pytest.approx((-4.0, 4.0)), "a drag that overshoots snaps to the corner"
+    assert frame.to_map(5, 500, snap=30) is None, "the legend below is not the plot"
     x, y = frame.to_pixel(np.array([[0.0, 3.0]]))[0]
     assert y < frame.margin + frame.size / 2, "positive v is drawn upwards"
 
