@@ -97,7 +97,8 @@ SILENT_AUDIO = f"""
 """
 """CSS. Gradio's audio player scales its waveform to the loudest sample, so a silent clip (a hiss far
 below hearing) is drawn as full-height bars. A tab gives its player this class when the clip is
-silent (``gr.Audio(value, elem_classes=[SILENT_AUDIO_CLASS])``): the bars give way to a flat line
+silent (a private follow-up step returns ``gr.update(elem_classes=[SILENT_AUDIO_CLASS])``; an update
+from the endpoint itself would reach API clients as a dict instead of the file): the bars give way to a flat line
 marked "silent"; the clip still plays and downloads."""
 CAPTION_CLASS = "genhub-caption"
 CAPTIONS = f"""

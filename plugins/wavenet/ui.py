@@ -85,6 +85,25 @@ def clip_command(digit: str, speaker: str, seconds: float, temperature: float, s
             "--count", "1", "--out", "clip.wav"]
 
 
+def marked_if_silent(clip: tuple[int, np.ndarray] | None) -> dict:
+    """The player's update for ``clip`` (Gradio's (rate, int16 samples)): marked with
+    `genhub.page.SILENT_AUDIO_CLASS` when it has under `SILENT_SECONDS` of sound, because the player
+    scales its waveform to the loudest sample and would draw a silent clip's hiss as full bars."""
+    if clip is None:
+        return gr.update(elem_classes=[])
+    rate, samples = clip
+    wave = torch.from_numpy(np.asarray(samples, dtype=np.float32) / 32768.0)
+    if wave.ndim > 1:
+        wave = wave.mean(-1)
+    silent = sounding_seconds(wave, int(rate)) < SILENT_SECONDS
+    return gr.update(elem_classes=[SILENT_AUDIO_CLASS] if silent else [])
+
+
+def unmarked() -> dict:
+    """The player's update while a new clip is made: not marked silent."""
+    return gr.update(elem_classes=[])
+
+
 def build_tab(context: TabContext) -> None:
     options = {option.name: option for option in context.plugin.sample_options}
 
@@ -107,7 +126,7 @@ def build_tab(context: TabContext) -> None:
         for clips in generate(loaded().model, 1, seconds, digit_index, speaker_index, temperature, seed,
                               prime=prime, chunk=SAMPLE_RATE // 4,
                               progress=lambda done, todo: progress(done / todo, desc="generating samples")):
-            yield gr.Audio(as_player(clips[0]), elem_classes=[]), None
+            yield as_player(clips[0]), None
         sound = sounding_seconds(clips[0], SAMPLE_RATE)
         if sound < SILENT_SECONDS:
             gr.Warning("The clip is silent: the model chose its quiet level throughout. "
@@ -115,9 +134,7 @@ def build_tab(context: TabContext) -> None:
                           else "Try another seed, or a temperature near 1."))
         title = (f"digit {digit}, speaker {speaker}, T = {temperature:g}, seed {seed}: "
                  + ("silent" if sound < SILENT_SECONDS else f"{sound:.2f} s of sound"))
-        # The player scales its waveform to the loudest sample: a silent clip would show full bars.
-        silent = [SILENT_AUDIO_CLASS] if sound < SILENT_SECONDS else []
-        yield gr.Audio(as_player(clips[0]), elem_classes=silent), waveform_and_spectrogram(clips[0], SAMPLE_RATE, title)
+        yield as_player(clips[0]), waveform_and_spectrogram(clips[0], SAMPLE_RATE, title)
 
     @gpu_seconds(gpu_time)
     @sample_command(clip_command)
@@ -184,7 +201,12 @@ def build_tab(context: TabContext) -> None:
     caption("8,000 samples a second, each drawn from a 256-level μ-law distribution given the last 128 ms, the digit,"
             " the speaker and how far into the word it is. The picture: waveform and log-mel spectrogram.")
     controls = [digit, speaker, seconds_slider, temperature_slider, seed]
-    go.click(say, controls, [player, picture], api_name="wavenet_generate", **context.events("long"))
-    cont.click(continue_recording, [recording, *controls], [player, picture], api_name="wavenet_continue",
-               **context.events("long"))
+    # The endpoints return plain values (a file to API clients); marking the player is the page's own
+    # follow-up step, private, so the API's outputs stay the clip and its picture.
+    page_only = {"api_visibility": "private", "queue": False, "show_progress": "hidden"}
+    for button, fn, fn_inputs, api_name in ((go, say, controls, "wavenet_generate"),
+                                            (cont, continue_recording, [recording, *controls], "wavenet_continue")):
+        button.click(unmarked, None, player, **page_only)
+        button.click(fn, fn_inputs, [player, picture], api_name=api_name, **context.events("long")).then(
+            marked_if_silent, player, player, **page_only)
 
