@@ -36,7 +36,7 @@ from genhub.cache import BoundedDict
 from genhub.device import pick_device
 from genhub.inputs import choice
 from genhub.long_jobs import LongJobs
-from genhub.page import CAPTIONS, KEEP_RESULTS_ON_ERROR, PAGE_JS, SILENT_AUDIO
+from genhub.page import CAPTIONS, KEEP_RESULTS_ON_ERROR, PAGE_JS, SILENT_AUDIO, THUMBNAILS
 from genhub.plugin import Plugin
 from genhub.registry import STARTUP_HINT, PluginRecord
 from genhub.reproduce import reproduce_box
@@ -327,7 +327,7 @@ def launch(demo: gr.Blocks, *, host: str = "127.0.0.1", port: int = 7860, share:
     demo.queue(default_concurrency_limit=INTERACTIVE_SLOTS).launch(
         server_name=host, server_port=port, share=share, max_file_size=MAX_UPLOAD, show_error=True,
         prevent_thread_lock=True, footer_links=["api", "gradio"], mcp_server=mcp, js=PAGE_JS,
-        css=KEEP_RESULTS_ON_ERROR + CAPTIONS + SILENT_AUDIO,
+        css=KEEP_RESULTS_ON_ERROR + CAPTIONS + SILENT_AUDIO + THUMBNAILS,
         state_session_capacity=int(os.environ.get("GENHUB_MAX_SESSIONS", MAX_SESSIONS)))
     unpack_tool_outputs(demo)
     if block:

@@ -85,6 +85,9 @@ PAGE_JS = f"""
 KEEP_RESULTS_ON_ERROR = """
 [data-testid="status-tracker"]:has(.error) { display: none !important; }
 """
+"""CSS. When an event fails (an empty sketchpad encoded, a value out of range), Gradio covers every
+output of the event with a red "Error" badge, hiding results that are still right (the latent map
+under a failed encoding). The message is in the toast; the outputs keep what they showed."""
 SILENT_AUDIO_CLASS = "genhub-silent-audio"
 SILENT_AUDIO = f"""
 .{SILENT_AUDIO_CLASS} .waveform-container {{ position: relative; }}
@@ -105,10 +108,22 @@ CAPTIONS = f"""
 .{CAPTION_CLASS} {{ font-size: var(--text-sm); color: var(--body-text-color-subdued); margin-top: -6px; }}
 """
 """CSS of `caption`."""
-"""CSS. When an event fails (an empty sketchpad encoded, a value out of range), Gradio covers every
-output of the event with a red "Error" badge, hiding results that are still right (the latent map
-under a failed encoding). The message is in the toast; the outputs keep what they showed."""
-
+THUMBNAILS_CLASS = "genhub-thumbnails"
+THUMBNAILS = f"""
+.{THUMBNAILS_CLASS} .grid-container {{
+  grid-template-columns: repeat(var(--grid-cols), minmax(0, 1fr)) !important;
+  grid-template-rows: none !important; grid-auto-rows: auto !important;
+}}
+.{THUMBNAILS_CLASS} .grid-wrap {{
+  overflow: visible !important; height: auto !important; min-height: 0 !important; max-height: none !important;
+  padding-top: calc(var(--size-2) + 1.6em);
+}}
+"""
+"""CSS. Gradio's gallery gives every column at least 100 px, so eight columns in half a 1366 px page
+run off its side and the last pictures are cut off. A gallery of small pictures to click (test
+examples) takes this class: its ``columns`` share the width, however narrow, and every row shows
+without scrolling, below the gallery's label and with no empty space under them. Give the gallery
+``height="auto"``."""
 
 
 def caption(text: str) -> Any:

@@ -129,3 +129,30 @@ def test_the_augmentation_hook_sees_every_image_the_discriminator_judges(tmp_pat
     train_adversarial(model.generator, model.discriminator, _tiny_data(), task, GANConfig(steps=2, batch_size=8),
                       tmp_path, torch.device("cpu"))
     assert sizes == [16, 8, 16, 8], "per step: real and fake together for D, then the fakes for G"
+
+
+def test_the_replay_hook_feeds_only_the_discriminator_step(tmp_path):
+    torch.manual_seed(0)
+    model = ConditionalGAN(**TINY)
+    seen: list[int] = []
+
+    def replay(images: torch.Tensor, labels: torch.Tensor, rng: torch.Generator):
+        seen.append(len(images))
+        return images.flip(0), labels.flip(0)
+
+    task = dataclasses.replace(conditional_task(8), replay=replay)
+    train_adversarial(model.generator, model.discriminator, _tiny_data(), task, GANConfig(steps=3, batch_size=8),
+                      tmp_path, torch.device("cpu"))
+    assert seen == [8, 8, 8], "once per discriminator step, never for the generator's"
+
+
+def test_the_learning_rate_decays_linearly_and_a_resumed_run_follows_the_same_schedule(tmp_path):
+    from genhub.training.adversarial import _decay
+
+    assert [_decay(s, 4, 8) for s in (0, 3, 4, 6, 8)] == [1.0, 1.0, 1.0, 0.5, 0.0]
+    _, unbroken = _run(tmp_path / "unbroken", 6, objective="lsgan", decay_from=2)
+    _run(tmp_path / "broken", 3, objective="lsgan", decay_from=2)
+    _, resumed = _run(tmp_path / "broken", 6, objective="lsgan", decay_from=2)
+    assert _same(unbroken.generator_ema, resumed.generator_ema)
+    _, constant = _run(tmp_path / "constant", 6, objective="lsgan")
+    assert not _same(unbroken.generator_ema, constant.generator_ema), "the schedule changes the training"

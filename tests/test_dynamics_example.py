@@ -66,3 +66,26 @@ def test_the_served_hub_turns_a_digit_in_the_package_tab(installed, tmp_path):
         assert animation.n_frames == 24
     assert Image.open(strip).height > 2 * 28 and Image.open(frame).width == 2 * Image.open(frame).height
     assert "**lstm** dynamics, 24 frames" in caption and "beyond it" in caption
+
+
+@pytest.mark.browser
+def test_the_package_tab_shows_every_test_digit_at_1366_px(installed, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    from tests.test_browser import launch_chromium
+    from tests.test_tab_ux import SCREENSHOTS, VIEWPORT, hidden_thumbnails
+
+    with served_hub("--plugins", "dynamics", env=installed, log=tmp_path / "serve.log") as url, \
+            sync_playwright() as p:
+        browser = launch_chromium(p)
+        page = browser.new_page(viewport=VIEWPORT)
+        page.goto(url)
+        page.get_by_role("tab", name="Dynamic generation network").click()
+        page.locator("#dynamics-examples img").last.wait_for(state="visible", timeout=60_000)
+        page.wait_for_timeout(500)
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "dynamics.png"), full_page=True)
+        shown = page.locator("#dynamics-examples .thumbnail-item").count()
+        hidden = hidden_thumbnails(page, "#dynamics-examples")
+        browser.close()
+    assert shown >= 8 and hidden == [], f"{len(hidden)} of {shown} test digits cut off at 1366 px: {hidden}"

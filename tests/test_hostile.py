@@ -123,6 +123,10 @@ def say(digit: Any = "3", speaker: Any = "any", seconds: Any = 0.1, temperature:
     return "wavenet_generate", [digit, speaker, seconds, temperature, seed]
 
 
+def cyclegan(value: Any, direction: Any = "a2b", work_side: Any = 64) -> tuple[str, list]:
+    return "cyclegan_translate", ["anime-xdog", value, direction, work_side]
+
+
 def continuation(clip: Any) -> tuple[str, list]:
     return "wavenet_continue", [clip, "3", "any", 0.1, 1.0, 0]
 
@@ -155,6 +159,22 @@ CASES: list[tuple[str, Callable[[], tuple[str, list]], str]] = [
     ("pixelcnn-mask-none", lambda: pixelcnn(region="painted", painted=mask(None)), "paint the pixels to hide"),
     ("pixelcnn-drawing-empty", lambda: pixelcnn(source="drawing", drawing_=drawing(None)), "draw a digit"),
     ("pixelcnn-upload-text", lambda: pixelcnn(source="upload", upload_=image_file(lambda: b"text")), "not an image"),
+    ("cyclegan-upload-text", lambda: cyclegan(image_file(lambda: b"%PDF-1.4", "face.pdf")), "not an image"),
+    ("cyclegan-upload-empty", lambda: cyclegan(image_file(lambda: b"")), "the image is empty (0 bytes)"),
+    ("cyclegan-upload-giant", lambda: cyclegan(image_file(GIANT)), "144 million pixels; the limit is 4096×4096"),
+    ("cyclegan-upload-none", lambda: cyclegan(None), "upload an image first"),
+    ("cyclegan-drawing-blank", lambda: ("cyclegan_translate_drawing", ["anime-xdog", drawing(
+        lambda: png(Image.new("RGB", (256, 256), "white"))), "b2a", 64]), "the drawing is empty"),
+    ("cyclegan-drawing-giant", lambda: ("cyclegan_translate_drawing", ["anime-xdog", drawing(GIANT), "b2a", 64]),
+     "144 million pixels"),
+    ("cyclegan-direction", lambda: cyclegan(image_file(digit_png), direction="sideways"),
+     "Direction must be one of a2b, b2a; got 'sideways'"),
+    ("cyclegan-work-side", lambda: cyclegan(image_file(digit_png), work_side=10**6), "must be one of"),
+    ("cyclegan-example-99", lambda: ("cyclegan_example", ["anime-xdog", 99, 64]), "between 0 and 15"),
+    ("cyclegan-hidden-no-face", lambda: ("cyclegan_hidden", ["anime-xdog", None, "noise", 0.2]),
+     "translate a face first"),
+    ("cyclegan-hidden-strength", lambda: ("cyclegan_hidden", ["anime-xdog", image_file(digit_png), "noise", "NaN"]),
+     "must be a number between 0 and 1"),
     # numbers
     ("u-NaN-text", lambda: decode(u="NaN"), "u must be a number between -4 and 4; got 'NaN'"),
     ("u-word", lambda: decode(u="abc"), "u must be a number between -4 and 4; got 'abc'"),
@@ -207,7 +227,7 @@ def materialize(value: Any, url: str) -> Any:
 
 def test_there_are_at_least_forty_hostile_cases_across_every_plugin():
     apis = {case[1]()[0].split("_")[0] for case in CASES}
-    assert len(CASES) >= 40 and apis == {"vae", "cgan", "pixelcnn", "wavenet"}
+    assert len(CASES) >= 40 and apis == {"vae", "cgan", "pixelcnn", "wavenet", "cyclegan"}
 
 
 @pytest.mark.parametrize("request_,fragment", [case[1:] for case in CASES], ids=[case[0] for case in CASES])
@@ -237,10 +257,12 @@ def resident(pid: int) -> dict[str, int]:
 def test_a_giant_drawing_is_refused_without_a_memory_peak(hub_url):
     composite = upload(hub_url, "composite.png", GIANT())
     before = resident(hub_url.pid)
-    for api in ("vae_encode_drawing", "pixelcnn_complete"):
-        data = (vae_drawing({"background": None, "layers": [], "composite": composite})[1] if api.startswith("vae")
-                else pixelcnn(region="painted", painted={"background": None, "composite": None,
-                                                          "layers": [composite]})[1])
+    sketch = {"background": None, "layers": [], "composite": composite}
+    requests = {"vae_encode_drawing": vae_drawing(sketch)[1],
+                "pixelcnn_complete": pixelcnn(region="painted", painted={"background": None, "composite": None,
+                                                                         "layers": [composite]})[1],
+                "cyclegan_translate_drawing": ["anime-xdog", sketch, "b2a", 64]}
+    for api, data in requests.items():
         kind, message = call(hub_url, api, data)
         assert kind == "error" and "144 million pixels" in message
     after = resident(hub_url.pid)

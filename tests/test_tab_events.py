@@ -138,6 +138,8 @@ OPTION_CONTROLS = {
     "pixelcnn": {"label": "pixelcnn-label", "temperature": "pixelcnn-temperature"},
     "wavenet": {"label": "wavenet-digit", "speaker": "wavenet-speaker", "seconds": "wavenet-seconds",
                 "temperature": "wavenet-temperature"},
+    # Its work side is a dropdown of a few sizes out of 0-1024; the API and CLI take any of them.
+    "cyclegan": {"direction": "cyclegan-direction"},
 }
 """Per built-in plugin: its sample options that its tab offers, and the elem_id of the control."""
 UNSPECIFIED = {"cgan": "all", "pixelcnn": "none", "wavenet": "any"}
@@ -168,8 +170,8 @@ def test_each_tab_control_built_from_a_sample_option_offers_what_the_option_decl
                 assert (control.minimum, control.maximum) == (wanted["minimum"], wanted["maximum"]), where
                 assert option.minimum <= control.minimum <= control.maximum <= option.maximum, where
                 assert (control.value, control.step) == (option.default, option.step), where
-            else:  # a dropdown of every value the option allows, named as the tab sends them
-                assert isinstance(control, gr.Dropdown) and (record.name, name) not in NARROWED, where
+            else:  # a dropdown or radio of every value the option allows, named as the tab sends them
+                assert isinstance(control, (gr.Dropdown, gr.Radio)) and (record.name, name) not in NARROWED, where
                 values = option.choices or range(int(option.minimum), int(option.maximum) + 1)
                 assert [value for _, value in control.choices] == [shown(record.name, v) for v in values], where
                 assert control.value == shown(record.name, option.default), where

@@ -55,6 +55,9 @@ class GANTask:
     ``generator_extra(generator, batch, fake_images) -> {name: scalar}``: extra generator losses
     (CycleGAN's cycle consistency), summed into the generator loss and logged. Optional.
     ``augment(images, rng) -> images``: applied to every image the discriminator sees. Optional.
+    ``replay(fake_images, condition, rng) -> (images, condition)``: what the discriminator's step
+    sees of the fakes, e.g. CycleGAN's pool of past generated images (Shrivastava et al. 2017).
+    The generator's step always sees its current fakes. Optional.
     """
 
     fake: Callable[[nn.Module, Batch, torch.Generator], tuple[torch.Tensor, Any]]
@@ -62,6 +65,7 @@ class GANTask:
     critic: Callable[[nn.Module, torch.Tensor, Any], torch.Tensor | tuple[torch.Tensor, torch.Tensor]]
     generator_extra: Callable[[nn.Module, Batch, torch.Tensor], dict[str, torch.Tensor]] | None = None
     augment: Callable[[torch.Tensor, torch.Generator], torch.Tensor] | None = None
+    replay: Callable[[torch.Tensor, Any, torch.Generator], tuple[torch.Tensor, Any]] | None = None
     join: Callable[[Any, Any], Any] = lambda a, b: torch.cat([a, b]) if a is not None else None
     """Concatenate a real and a fake condition, so D sees both in one batch (one forward)."""
 
@@ -75,6 +79,9 @@ class GANConfig:
     objective: str = "hinge"
     lr: float | None = None
     """None: the objective's own learning rate."""
+    decay_from: int | None = None
+    """From this generator step on, both learning rates fall linearly to 0 at ``steps`` (CycleGAN's
+    schedule); None keeps them constant."""
     ema_decay: float = 0.999
     r1_gamma: float = 0.0
     """R1 weight γ (the penalty is γ/2·E‖∇D(x)‖² on real images); 0 turns it off."""
@@ -141,6 +148,9 @@ def train_adversarial(generator: nn.Module, discriminator: nn.Module, data: Batc
     opt_g = make_optimizer(objective, generator.parameters(), config.lr)
     opt_d = make_optimizer(objective, discriminator.parameters(), config.lr)
     optimizers = {"generator": opt_g, "discriminator": opt_d}
+    for optimizer in optimizers.values():
+        for group in optimizer.param_groups:
+            group.setdefault("initial_lr", group["lr"])
     ckpt, log_path = out_dir / "checkpoint", out_dir / "log.jsonl"
     step, seconds, best = 0, 0.0, {}
     if place.is_main:
@@ -177,11 +187,18 @@ def train_adversarial(generator: nn.Module, discriminator: nn.Module, data: Batc
         while step < config.steps:
             # Random draws depend only on (seed, rank, step): a resumed run continues exactly as an unbroken one.
             rng.manual_seed(config.seed * 1_000_003 + place.rank * 7919 + step)
+            if config.decay_from is not None:
+                # Set from the step alone, so a resumed run follows the same schedule.
+                for optimizer in optimizers.values():
+                    for group in optimizer.param_groups:
+                        group["lr"] = group["initial_lr"] * _decay(step, config.decay_from, config.steps)
             for _ in range(objective.d_steps):
                 batch = draw()
                 real, real_c = task.real(batch)
                 with torch.no_grad():
                     fake, fake_c = task.fake(generator, batch, rng)
+                    if task.replay:
+                        fake, fake_c = task.replay(fake, fake_c, rng)
                 both = seen(torch.cat([real, fake]))   # one forward for real and fake: one set of batch statistics
                 logits, aux = _split(task.critic(discriminator, both, task.join(real_c, fake_c)))
                 loss_d = objective.d_loss(logits[: len(real)], logits[len(real):])
@@ -268,6 +285,13 @@ def train_adversarial(generator: nn.Module, discriminator: nn.Module, data: Batc
 def steps_for_epochs(epochs: float, examples: int, batch_size: int) -> int:
     """Generator steps that draw ``epochs`` passes' worth of examples at ``batch_size``."""
     return max(1, math.ceil(epochs * examples / batch_size))
+
+
+def _decay(step: int, start: int, end: int) -> float:
+    """The learning-rate factor at ``step``: 1 until ``start``, then linear to 0 at ``end``."""
+    if step < start:
+        return 1.0
+    return max(0.0, 1.0 - (step - start) / max(1, end - start))
 
 
 def _r1(discriminator: nn.Module, task: GANTask, real: torch.Tensor, condition: Any,

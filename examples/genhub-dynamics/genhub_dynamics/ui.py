@@ -13,6 +13,7 @@ import torch
 from genhub import inputs
 from genhub.imaging.grid import to_pil
 from genhub.imaging.uploads import ImageInputError
+from genhub.page import THUMBNAILS_CLASS
 from genhub.plugin import TabContext
 from genhub.training.data import example_digits
 from genhub.training.digits import drawn_digit
@@ -103,8 +104,9 @@ def build_tab(context: TabContext) -> None:
     with gr.Row():
         with gr.Column(scale=2):
             with gr.Tab("Pick a test digit"):
-                gallery = gr.Gallery(value=_gallery(test_digits), columns=8, height=280, allow_preview=False,
-                                     object_fit="contain", label="MNIST test digits: click one", show_label=True)
+                gallery = gr.Gallery(value=_gallery(test_digits), columns=8, height="auto", allow_preview=False,
+                                     object_fit="contain", label="MNIST test digits: click one", show_label=True,
+                                     elem_id="dynamics-examples", elem_classes=[THUMBNAILS_CLASS])
             with gr.Tab("Draw a digit"):
                 sketch = gr.Sketchpad(label="Draw a digit", type="filepath", canvas_size=(280, 280),
                                       brush=gr.Brush(default_size=22, colors=["#000000"], color_mode="fixed"))
