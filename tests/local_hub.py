@@ -18,8 +18,9 @@ REPOS = Path(__file__).parent / "fixtures" / "hub_repos"
 
 
 class LocalHub:
-    def __init__(self, commit: str, repos: Path = REPOS) -> None:
-        self.commit, self.repos = commit, repos
+    def __init__(self, commit: str, repos: Path = REPOS, tags: tuple[str, ...] = ("v1", "v2")) -> None:
+        """``commit`` answers every file; so do ``main`` and the tags (the releases' pinned revisions)."""
+        self.commit, self.repos, self.tags = commit, repos, tags
         self.requests: Counter[str] = Counter()
         hub = self
 
@@ -30,7 +31,7 @@ class LocalHub:
                     return None
                 owner, name, _, revision, *filename = parts
                 hub.requests["/".join(filename)] += 1
-                if revision not in {hub.commit, "v1", "main"}:
+                if revision not in {hub.commit, "main", *hub.tags}:
                     return None
                 path = hub.repos / owner / name / "/".join(filename)
                 return path if path.is_file() else None

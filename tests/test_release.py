@@ -29,7 +29,7 @@ from genhub.plugins.wavenet.card import card_text as wavenet_card
 from genhub.plugins.wavenet.model import WaveNet
 from genhub.plugins.wavenet.variants import data_facts as wavenet_data
 from genhub.training.model_card import CardText
-from genhub.training.release import CONFIG_KEYS, record_metrics, release, release_config, training_record
+from genhub.training.release import CONFIG_KEYS, record_metrics, release, release_config, store_float16, training_record
 from genhub.weights import REPO_WEIGHTS_DIR, from_pretrained, sha256_of
 
 TRAINING = training_record(command="genhub train x", device="cpu", steps=3, seconds=0.25)
@@ -94,6 +94,28 @@ def test_recorded_metrics_join_config_and_card_and_leave_the_weights_alone(tmp_p
     assert sha256_of(folder / "model.safetensors") == VAE.spec("mnist-2d").sha256
     results = {r.metric_type: r.metric_value for r in ModelCard.load(folder / "README.md").data.eval_results}
     assert results["iwae_nll_k10_nats"] == 99.5 and results.keys() == config["metrics"].keys()
+
+
+def test_float16_storage_halves_the_file_records_its_effect_and_loads_into_float32(tmp_path):
+    from safetensors.torch import load_file
+
+    folder = tmp_path / "vae" / "mnist-2d"
+    shutil.copytree(REPO_WEIGHTS_DIR / "vae" / "mnist-2d", folder)
+    full = from_pretrained("vae", "mnist-2d", weights_dir=tmp_path).model
+    size = (folder / "model.safetensors").stat().st_size
+    sha = store_float16(folder, vae_card, "test −ELBO 1.0 → 1.0 nats (a test)")
+    assert sha == sha256_of(folder / "model.safetensors") != VAE.spec("mnist-2d").sha256
+    assert {t.dtype for t in load_file(folder / "model.safetensors").values()} == {torch.float16}
+    assert (folder / "model.safetensors").stat().st_size < 0.51 * size
+    loaded = from_pretrained("vae", "mnist-2d", weights_dir=tmp_path)
+    assert tuple(loaded.config) == CONFIG_KEYS and loaded.config["training"]["stored_as"].startswith("float16")
+    for name, value in loaded.model.state_dict().items():
+        assert value.dtype == torch.float32
+        torch.testing.assert_close(value, full.state_dict()[name], rtol=1e-3, atol=1e-4)
+    card = (folder / "README.md").read_text()
+    assert f"sha256 `{sha}`. Stored as float16 (trained in float32): test −ELBO 1.0 → 1.0 nats (a test)." in card
+    with pytest.raises(ValueError, match="float16"):
+        store_float16(folder, vae_card, "again")
 
 
 def test_a_few_real_training_steps_write_a_folder_that_loads(tmp_path, data_dir):

@@ -63,7 +63,7 @@ def write_card(folder: Path, config: Mapping[str, Any], card: CardText, sha256: 
         f"# {card.title}", card.summary,
         "## Data", str(data["description"]),
         "## Training", f"```\n{training['command'] or '(not recorded)'}\n```", _hardware_and_time(training),
-        "## Metrics", _metrics_table(config["metrics"], card), f"Weights: `model.safetensors`, sha256 `{sha256}`.",
+        "## Metrics", _metrics_table(config["metrics"], card), _weights_line(training, sha256),
         *[f"## {heading}\n\n{text}" for heading, text in card.sections.items()],
     ]
     if (folder / SAMPLES_FILE).is_file():
@@ -74,6 +74,13 @@ def write_card(folder: Path, config: Mapping[str, Any], card: CardText, sha256: 
     path = folder / "README.md"
     ModelCard(f"---\n{front.to_yaml()}\n---\n\n" + "\n\n".join(body) + "\n").save(path)
     return path
+
+
+def _weights_line(training: Mapping[str, Any], sha256: str) -> str:
+    line = f"Weights: `model.safetensors`, sha256 `{sha256}`."
+    if "stored_as" in training:
+        line += f" Stored as {training['stored_as']}: {training.get('stored_as_effect', 'effect not measured')}."
+    return line
 
 
 def eval_results(config: Mapping[str, Any], card: CardText) -> list[Any]:

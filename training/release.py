@@ -133,6 +133,37 @@ def record_metrics(folder: Path, metrics: Mapping[str, Any], card: CardFn) -> di
     return config
 
 
+def store_float16(folder: Path, card: CardFn, effect: str) -> str:
+    """Rewrite a local weights folder's ``model.safetensors`` with its floating-point tensors in
+    float16 (half the bytes; integer tensors untouched), record that and ``effect`` (what the
+    rounding measurably changed, with the command that measured it) in ``config["training"]``
+    (``stored_as``, ``stored_as_effect``), and rewrite the card; return the file's new sha256,
+    the value the plugin's `WeightsSpec` must now pin (with a new Hub revision).
+
+    Models load the file unchanged: ``load_state_dict`` copies it into their float32 parameters.
+    Raises ValueError when the folder holds no weights or they are float16 already."""
+    from safetensors.torch import load_file, save_file
+
+    folder = Path(folder)
+    path = folder / WEIGHTS_FILENAME
+    if not path.is_file():
+        raise ValueError(f"{folder} is not a local weights folder (no {WEIGHTS_FILENAME})")
+    state = load_file(path)
+    wide = [name for name, tensor in state.items() if tensor.is_floating_point() and tensor.dtype != torch.float16]
+    if not wide:
+        raise ValueError(f"{path} holds no floating-point tensors wider than float16")
+    half = {name: (tensor.half() if name in wide else tensor).contiguous() for name, tensor in state.items()}
+    save_file(half, path, metadata={"format": "pt"})
+    config = read_config(folder / CONFIG_FILENAME)
+    config["training"] = {**config["training"], "stored_as": "float16 (trained in float32)",
+                          "stored_as_effect": effect}
+    (folder / CONFIG_FILENAME).write_text(json.dumps(config, indent=2) + "\n")
+    sha256 = sha256_of(path)
+    write_card(folder, config, card(config), sha256)
+    print(f"wrote {path} in float16 (sha256 {sha256})")
+    return sha256
+
+
 def _check_rebuilds(model: nn.Module) -> None:
     rebuilt = type(model)(**model.config)
     expected = {k: tuple(v.shape) for k, v in model.state_dict().items()}
