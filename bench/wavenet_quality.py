@@ -4,7 +4,11 @@ the requested digit, as read by the project's spoken-digit judge.
     python -m bench.wavenet_quality [--per-digit 10] [--seconds 0.6] [--checkpoint runs/wavenet/fsdd/checkpoint]
 
 Generates ``--per-digit`` clips for each digit (speakers cycled; ≥ 100 clips in all), goal
-≥ 70 % read as requested (chance: 10 %). Writes bench/results/wavenet_quality.json.
+≥ 70 % read as requested (chance: 10 %). Beside them, the judge's floor: the same scoring of
+clips that say no digit (silence, white noise, babble cut from the test clips), each "asked" for
+the digits in the same order, and the real test clips. Prints the confusion matrix of the
+generated clips (asked → read, the last column "not a digit"). Writes
+bench/results/wavenet_quality.json.
 """
 
 from __future__ import annotations
@@ -23,8 +27,16 @@ from genhub.plugins.wavenet.generation import draw_uniforms, generate_fast
 from genhub.plugins.wavenet.quality import bits_per_sample
 from genhub.plugins.wavenet.variants import RECIPES, SAMPLE_RATE, SILENCE
 from genhub.training.data import load_fsdd
-from genhub.training.evaluation.speech import load_speech_judge, read_digits
+from genhub.training.evaluation.not_digits import not_digit_clips
+from genhub.training.evaluation.speech import LABELS, NOT_A_DIGIT, load_speech_judge, read_digits
 from genhub.weights import from_pretrained
+
+
+def scored(what: str, read: torch.Tensor, asked: torch.Tensor) -> dict:
+    """A table row: how often the judge's reading ``read`` (N,) equals ``asked`` (N,), and how
+    often it hears some digit at all."""
+    return {"what": what, "clips": len(read), "judge_accuracy": round(float((read == asked).float().mean()), 3),
+            "read_as_a_digit": round(float((read != NOT_A_DIGIT).float().mean()), 3)}
 
 
 def main(argv: list[str] | None = None) -> list[dict]:
@@ -55,12 +67,22 @@ def main(argv: list[str] | None = None) -> list[dict]:
     read = read_digits(judge, list(clips)).argmax(1)
     per_digit = [float((read[digits == d] == d).float().mean()) for d in range(10)]
     real = load_fsdd("test", args.data_dir)
-    real_accuracy = float((read_digits(judge, real.waves).argmax(1) == real.digits).float().mean())
-    rows = [{"what": "generated clips", "clips": n, "judge_accuracy": round(float((read == digits).float().mean()), 3),
-             "test_bits_per_sample": round(bits, 4), "goal_accuracy": 0.7},
-            {"what": "real FSDD test clips", "clips": len(real.waves), "judge_accuracy": round(real_accuracy, 3)}]
+    real_read = read_digits(judge, real.waves).argmax(1)
+    rows = [scored("generated clips", read, digits) | {"test_bits_per_sample": round(bits, 4), "goal_accuracy": 0.7},
+            scored("real FSDD test clips", real_read, real.digits)]
+    floor = torch.Generator().manual_seed(3)
+    for kind in ("silence", "white noise", "babble"):
+        nothing = not_digit_clips(n, floor, real.waves, kinds=(kind,))
+        rows.append(scored(f"floor: {kind}", read_digits(judge, list(nothing)).argmax(1), digits))
     print_table(rows)
+    confusion = torch.zeros(10, len(LABELS), dtype=torch.long)
+    confusion.index_put_((digits, read), torch.ones_like(read), accumulate=True)
+    print("generated clips, asked (rows) → read (columns; the last: not a digit):")
+    print("     " + " ".join(f"{label[:3]:>4}" for label in LABELS))
+    for d in range(10):
+        print(f"{d:>4} " + " ".join(f"{int(c):>4}" for c in confusion[d]))
     meta = {"seconds": args.seconds, "temperature": args.temperature, "per_digit_accuracy": per_digit,
+            "confusion_asked_by_read": confusion.tolist(), "judge_classes": list(LABELS),
             "judge_test_accuracy": judge_config["metrics"]["test_accuracy"],
             "command": "python -m bench.wavenet_quality " + " ".join(sys.argv[1:] if argv is None else argv)}
     print("per digit:", " ".join(f"{d}:{a:.2f}" for d, a in enumerate(per_digit)))

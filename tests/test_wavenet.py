@@ -211,6 +211,40 @@ def test_the_speech_judge_reads_real_test_clips(data_dir):
     assert accuracy >= 0.9 and config["metrics"]["test_accuracy"] == pytest.approx(accuracy, abs=0.01)
 
 
+def test_the_speech_judge_hears_no_digit_in_silence_noise_or_babble(data_dir):
+    from genhub.training.evaluation.not_digits import KINDS, not_digit_clips
+    from genhub.training.evaluation.speech import NOT_A_DIGIT, load_speech_judge, read_digits
+
+    judge, _ = load_speech_judge()
+    test = load_fsdd("test", data_dir)
+    generator = torch.Generator().manual_seed(7)
+    for kind in KINDS:
+        clips = not_digit_clips(40, generator, test.waves, kinds=(kind,))
+        heard = read_digits(judge, list(clips)).argmax(1)
+        assert (heard == NOT_A_DIGIT).float().mean() >= 0.9, (kind, heard.tolist())
+    # The generator's own silence (the μ-law middle level), which the old judge called "6".
+    assert read_digits(judge, [decode(torch.full((4800,), 128))]).argmax(1).item() == NOT_A_DIGIT
+
+
+def test_clips_that_say_no_digit_are_seeded_at_their_level_and_babble_keeps_the_voice(data_dir):
+    from genhub.training.evaluation.not_digits import PIECE, babble, not_digit_clip, not_digit_clips
+
+    test = load_fsdd("test", data_dir, limit=20)
+    first = not_digit_clips(10, torch.Generator().manual_seed(0), test.waves)
+    assert torch.equal(first, not_digit_clips(10, torch.Generator().manual_seed(0), test.waves))
+    assert first.shape == (10, 8000) and first.abs().max() <= 1
+    for _ in range(5):
+        rms = not_digit_clip("silence", torch.Generator().manual_seed(_)).pow(2).mean().sqrt()
+        assert -95.5 < 20 * torch.log10(rms) < -54.5
+    speech = test.waves[3]
+    shuffled = babble(speech, torch.Generator().manual_seed(1))
+    assert shuffled.shape == (8000,) and not torch.equal(shuffled[: len(speech)], speech[:8000])
+    sounding = shuffled[shuffled != 0]
+    assert len(sounding) >= PIECE and torch.isin(sounding, speech).all(), "pieces of the same voice, reordered"
+    with pytest.raises(ValueError, match="babble is cut from speech"):
+        not_digit_clip("babble", torch.Generator())
+
+
 def test_sound_is_told_from_silence_on_real_and_generated_levels(data_dir):
     from genhub.audio.clips import sounding_seconds
 

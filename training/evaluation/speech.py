@@ -1,5 +1,8 @@
 """The spoken-digit judge: a small CNN on log-mel spectrograms of 8 kHz clips, trained by the
-project on FSDD's training takes; it scores whether generated audio says the requested digit."""
+project on FSDD's training takes; it scores whether generated audio says the requested digit.
+Besides the ten digits it has an eleventh class, `NOT_A_DIGIT` (silence, noise, hum, babble:
+`genhub.training.evaluation.not_digits`), so that a clip that says nothing is not scored as
+some digit."""
 
 from __future__ import annotations
 
@@ -17,9 +20,13 @@ from genhub.weights import Family, from_pretrained
 SAMPLE_RATE = 8000
 CLIP_SAMPLES = 8000
 """Clips are cut or zero-padded to 1 s."""
+NOT_A_DIGIT = 10
+"""The judge's class for a clip that says no digit."""
+LABELS = (*(str(d) for d in range(10)), "not a digit")
+"""The judge's classes, by index."""
 
-SPEECH_JUDGE = WeightsSpec(variant="fsdd", repo_id="genhub/classifier-fsdd", revision="v1",
-                           sha256="11c61638c4ebc0576d6bf32354cc8310fcc04b00cd3a2dc9d03bd75e26542d26",
+SPEECH_JUDGE = WeightsSpec(variant="fsdd", repo_id="genhub/classifier-fsdd", revision="v2",
+                           sha256="30a4f719e2f4304e5b56a29420f15023115c938dd1637235ce82c45e43f5b6ff",
                            summary="FSDD spoken-digit classifier (the judge)")
 
 
@@ -29,9 +36,10 @@ def fit_length(wave: torch.Tensor, length: int = CLIP_SAMPLES) -> torch.Tensor:
 
 
 class SpokenDigitClassifier(Configurable, nn.Module):
-    """Waveforms (N, 8000) at 8 kHz in [-1, 1] -> logits (N, 10)."""
+    """Waveforms (N, 8000) at 8 kHz in [-1, 1] -> logits (N, classes): the digits 0-9, then
+    `NOT_A_DIGIT` when ``classes`` is 11."""
 
-    def __init__(self, mels: int = 40, channels: int = 32, classes: int = 10) -> None:
+    def __init__(self, mels: int = 40, channels: int = 32, classes: int = 11) -> None:
         super().__init__()
         import torchaudio
 
@@ -65,6 +73,6 @@ def load_speech_judge(device: str = "cpu") -> tuple[SpokenDigitClassifier, dict[
 
 @torch.no_grad()
 def read_digits(model: SpokenDigitClassifier, clips: list[torch.Tensor] | torch.Tensor) -> torch.Tensor:
-    """Class probabilities (N, 10) for clips at 8 kHz."""
+    """Class probabilities (N, classes) for clips at 8 kHz (column `NOT_A_DIGIT`: says no digit)."""
     batch = torch.stack([fit_length(c.float()) for c in clips])
     return torch.softmax(model(batch.to(next(model.parameters()).device)), 1).cpu()
