@@ -45,10 +45,11 @@ EXAMPLES = "examples"
 SHORT_DESCRIPTION_MAX = 60
 """Characters Spaces allows in ``short_description``."""
 
-TAB_JUDGES = {"cgan": "classifier"}
+TAB_JUDGES = {"cgan": "classifier", "wavenet": "classifier"}
 """Plugins whose tab loads judge weights besides its own: the CGAN tab captions each picture with
-what ``load_judge(config["data"]["dataset"])`` reads (plugins/cgan/ui.py). Value: the judges'
-folder under weights/, one variant per dataset."""
+what ``load_judge(config["data"]["dataset"])`` reads (plugins/cgan/ui.py), the WaveNet tab each
+clip with what the speech judge hears (plugins/wavenet/ui.py). Value: the judges' folder under
+weights/, one variant per dataset."""
 
 
 @dataclass(frozen=True)
@@ -168,11 +169,13 @@ def weights_needed(plugins: list[Plugin]) -> list[ShippedWeights]:
 def judges_of(plugin: Plugin) -> list[WeightsSpec]:
     """The judge of each variant's dataset (config.json ``data.dataset``), as the tab loads it."""
     from genhub.training.evaluation.classifier import JUDGES
+    from genhub.training.evaluation.speech import SPEECH_JUDGE
     from genhub.weights import read_config, resolve_plugin_weights
 
+    judges = {**JUDGES, "fsdd": SPEECH_JUDGE}
     datasets = [read_config(resolve_plugin_weights(plugin, spec).config_file)["data"]["dataset"]
                 for spec in plugin.variants]
-    return [JUDGES[dataset] for dataset in dict.fromkeys(datasets)]
+    return [judges[dataset] for dataset in dict.fromkeys(datasets)]
 
 
 def check_released(item: ShippedWeights) -> None:

@@ -104,7 +104,8 @@ def test_the_whole_hub_space_serves_every_plugin_from_its_own_copy(tmp_path, dat
     assert {p.name for p in (space / "genhub" / "plugins").iterdir() if p.is_dir()} == set(PLUGINS)
     weights = {str(p.relative_to(space / "weights")) for p in (space / "weights").glob("*/*")}
     variants = {f"{name}/{spec.variant}" for name, plugin in PLUGINS.items() for spec in plugin.variants}
-    assert weights == variants | {"classifier/mnist", "classifier/fashion-mnist"}, "and the judges the CGAN tab reads"
+    assert weights == variants | {"classifier/mnist", "classifier/fashion-mnist", "classifier/fsdd"}, \
+        "and the judges the CGAN and WaveNet tabs read"
     assert all(tree(space / "weights" / folder) == SHIPPED for folder in weights), "no logs, curves or checkpoints"
 
     check_examples(space, data_dir, max(MAP_POINTS, TEST_DIGITS))  # one array for both tabs

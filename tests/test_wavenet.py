@@ -226,6 +226,19 @@ def test_the_speech_judge_hears_no_digit_in_silence_noise_or_babble(data_dir):
     assert read_digits(judge, [decode(torch.full((4800,), 128))]).argmax(1).item() == NOT_A_DIGIT
 
 
+def test_the_tab_says_what_the_judge_hears_under_a_clip(data_dir):
+    from genhub.media import pcm16
+    from genhub.plugins.wavenet.ui import ANY, judge_reading
+
+    test = load_fsdd("test", data_dir)
+    three = test.waves[int((test.digits == 3).nonzero()[0])]
+    assert judge_reading((8000, pcm16(three)), "3").startswith("The judge (asked 3) hears **3**, p ")
+    assert " ✗." in judge_reading((8000, pcm16(three)), "7")
+    silent = judge_reading((8000, pcm16(decode(torch.full((4800,), 128)))), ANY)
+    assert silent.startswith("The judge hears no digit, p ") and "✓" not in silent
+    assert judge_reading(None, "3") == ""
+
+
 def test_clips_that_say_no_digit_are_seeded_at_their_level_and_babble_keeps_the_voice(data_dir):
     from genhub.training.evaluation.not_digits import PIECE, babble, not_digit_clip, not_digit_clips
 

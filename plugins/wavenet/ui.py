@@ -104,6 +104,37 @@ def unmarked() -> dict:
     return gr.update(elem_classes=[])
 
 
+def judge_reading(clip: tuple[int, np.ndarray] | None, asked: str) -> str:
+    """What the project's spoken-digit judge hears in the first second of ``clip`` (Gradio's
+    (rate, int16 samples) at 8 kHz), as a line under the player: "asked 3 → heard 5 (p 0.62)",
+    or that it hears no digit. ``asked`` is the digit dropdown's value."""
+    if clip is None:
+        return ""
+    from genhub.training.evaluation.speech import NOT_A_DIGIT, load_speech_judge, read_digits
+    from genhub.weights import WeightsError
+
+    try:
+        judge, config = load_speech_judge()
+    except WeightsError as err:
+        return f"The judge is unavailable: {err}"
+    rate, samples = clip
+    wave = torch.from_numpy(np.asarray(samples, dtype=np.float32) / 32768.0)
+    wave = wave.mean(-1) if wave.ndim > 1 else wave
+    probs = read_digits(judge, [wave])[0]
+    heard = int(probs.argmax())
+    said = "no digit" if heard == NOT_A_DIGIT else f"**{heard}**"
+    verdict = "" if asked == ANY else (" ✓" if str(heard) == asked else " ✗")
+    accuracy = config["metrics"]["test_accuracy"]
+    return (f"The judge {'' if asked == ANY else f'(asked {asked}) '}hears {said}, p {float(probs[heard]):.2f}"
+            f"{verdict}. It is a log-mel classifier trained on FSDD ({accuracy:.1%} on real test clips; it hears "
+            "no digit in silence, noise or shuffled speech), reading the clip's first second.")
+
+
+def no_reading() -> str:
+    """The judge's line while a new clip is made: empty."""
+    return ""
+
+
 def build_tab(context: TabContext) -> None:
     options = {option.name: option for option in context.plugin.sample_options}
 
@@ -200,6 +231,7 @@ def build_tab(context: TabContext) -> None:
                        elem_id="wavenet-picture")
     caption("8,000 samples a second, each drawn from a 256-level μ-law distribution given the last 128 ms, the digit,"
             " the speaker and how far into the word it is. The picture: waveform and log-mel spectrogram.")
+    reading = gr.Markdown(elem_id="wavenet-judge")
     controls = [digit, speaker, seconds_slider, temperature_slider, seed]
     # The endpoints return plain values (a file to API clients); marking the player is the page's own
     # follow-up step, private, so the API's outputs stay the clip and its picture.
@@ -207,6 +239,9 @@ def build_tab(context: TabContext) -> None:
     for button, fn, fn_inputs, api_name in ((go, say, controls, "wavenet_generate"),
                                             (cont, continue_recording, [recording, *controls], "wavenet_continue")):
         button.click(unmarked, None, player, **page_only)
-        button.click(fn, fn_inputs, [player, picture], api_name=api_name, **context.events("long")).then(
+        button.click(no_reading, None, reading, **page_only)
+        done = button.click(fn, fn_inputs, [player, picture], api_name=api_name, **context.events("long")).then(
             marked_if_silent, player, player, **page_only)
+        if button is go:  # a continuation's first second is the recording, not the model
+            done.then(judge_reading, [player, digit], reading, **page_only)
 
