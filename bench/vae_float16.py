@@ -27,7 +27,7 @@ from genhub.plugin import CONFIG_FILENAME, WEIGHTS_FILENAME
 from genhub.plugins.vae.card import card_text
 from genhub.plugins.vae.quality import binarize_fixed
 from genhub.training.data import load_idx_dataset
-from genhub.training.release import store_float16
+from genhub.training.release import float16_state, store_float16
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -38,8 +38,7 @@ def float16_copy(folder: Path, into: Path) -> Path:
     target.mkdir(parents=True)
     shutil.copy(folder / CONFIG_FILENAME, target / CONFIG_FILENAME)
     state = load_file(folder / WEIGHTS_FILENAME)
-    save_file({k: (v.half() if v.is_floating_point() else v).contiguous() for k, v in state.items()},
-              target / WEIGHTS_FILENAME, metadata={"format": "pt"})
+    save_file(float16_state(state), target / WEIGHTS_FILENAME, metadata={"format": "pt"})
     return target
 
 

@@ -133,6 +133,12 @@ def record_metrics(folder: Path, metrics: Mapping[str, Any], card: CardFn) -> di
     return config
 
 
+def float16_state(state: Mapping[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+    """A state dict with its floating-point tensors in float16 (integer tensors untouched), contiguous."""
+    return {name: (tensor.half() if tensor.is_floating_point() else tensor).contiguous()
+            for name, tensor in state.items()}
+
+
 def store_float16(folder: Path, card: CardFn, effect: str) -> str:
     """Rewrite a local weights folder's ``model.safetensors`` with its floating-point tensors in
     float16 (half the bytes; integer tensors untouched), record that and ``effect`` (what the
@@ -149,11 +155,9 @@ def store_float16(folder: Path, card: CardFn, effect: str) -> str:
     if not path.is_file():
         raise ValueError(f"{folder} is not a local weights folder (no {WEIGHTS_FILENAME})")
     state = load_file(path)
-    wide = [name for name, tensor in state.items() if tensor.is_floating_point() and tensor.dtype != torch.float16]
-    if not wide:
+    if not any(tensor.is_floating_point() and tensor.dtype != torch.float16 for tensor in state.values()):
         raise ValueError(f"{path} holds no floating-point tensors wider than float16")
-    half = {name: (tensor.half() if name in wide else tensor).contiguous() for name, tensor in state.items()}
-    save_file(half, path, metadata={"format": "pt"})
+    save_file(float16_state(state), path, metadata={"format": "pt"})
     config = read_config(folder / CONFIG_FILENAME)
     config["training"] = {**config["training"], "stored_as": "float16 (trained in float32)",
                           "stored_as_effect": effect}

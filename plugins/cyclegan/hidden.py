@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import io
 
-import numpy as np
 import torch
 from PIL import Image
 
+from genhub.imaging.grid import to_pil
+from genhub.media import image_tensor
 from genhub.plugins.cyclegan.model import CycleGAN
-from genhub.plugins.cyclegan.translate import as_rgb, resize, run_generator, working_size
+from genhub.plugins.cyclegan.translate import at_work_size, run_generator
 from genhub.plugins.cyclegan.xdog import gaussian_blur, xdog
 
 KINDS = ("noise", "blur", "jpeg")
@@ -68,13 +69,9 @@ def disturb(images: torch.Tensor, kind: str, strength: float, seed: int = 0) -> 
         return _per_channel_blur(images, strength * BLUR_SIGMA).clamp(0, 1)
     out = []
     for image in images:
-        array = (image.permute(1, 2, 0).numpy() * 255).round().astype(np.uint8)
         buffer = io.BytesIO()
-        Image.fromarray(array.squeeze(-1) if array.shape[-1] == 1 else array).save(
-            buffer, format="JPEG", quality=jpeg_quality(strength))
-        decoded = np.asarray(Image.open(buffer).convert("RGB" if image.shape[0] == 3 else "L"), dtype=np.float32)
-        decoded = decoded[..., None] if decoded.ndim == 2 else decoded
-        out.append(torch.from_numpy(decoded / 255).permute(2, 0, 1))
+        to_pil(image).save(buffer, format="JPEG", quality=jpeg_quality(strength))
+        out.append(image_tensor(Image.open(buffer)))
     return torch.stack(out)
 
 
@@ -89,11 +86,6 @@ def amplified(signal: torch.Tensor) -> torch.Tensor:
     reaches the ends (N, C, H, W) in [0, 1]."""
     peak = torch.quantile(signal.abs().flatten(), 0.99).clamp_min(1e-6)
     return (0.5 + 0.5 * signal / peak).clamp(0, 1)
-
-
-def at_work_size(images: torch.Tensor, work_side: int | None) -> torch.Tensor:
-    """images (N, C, H, W) -> RGB at the generator's working size (longer side ``work_side``; None: as is)."""
-    return resize(as_rgb(images), working_size(tuple(images.shape[-2:]), work_side))
 
 
 @torch.no_grad()

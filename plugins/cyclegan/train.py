@@ -88,16 +88,11 @@ def translate_batches(generator, images: torch.Tensor, batch: int = 50) -> torch
 def validator(domains: Domains):
     """Scores of the EMA pair on the validation split: cycle L1 per direction in [0, 1] units and,
     where the true drawings are known, the edge F1 of face → drawing."""
-    from genhub.plugins.cyclegan.metrics import edge_scores, l1
+    from genhub.plugins.cyclegan.quality import translation_scores
 
     def validate(g: CycleGAN) -> dict[str, float]:
-        a, b = domains.validation_a, domains.validation_b
-        drawn = translate_batches(g.face_to_drawing, a)
-        faced = translate_batches(g.drawing_to_face, b)
-        scores = {"cycle_l1_a": l1(translate_batches(g.drawing_to_face, drawn * 2 - 1), a.float() / 255),
-                  "cycle_l1_b": l1(translate_batches(g.face_to_drawing, faced * 2 - 1), b.float() / 255)}
-        if domains.validation_a_drawings is not None:
-            scores.update(edge_scores(drawn, domains.validation_a_drawings.float() / 255))
+        scores = translation_scores(g, domains.validation_a, domains.validation_b, domains.validation_a_drawings)
+        scores.pop("l1", None)  # the validation log keeps its fields: cycle L1 and the edge scores
         return scores
 
     return validate

@@ -54,6 +54,11 @@ def working_size(size: tuple[int, int], work_side: int | None, max_side: int = M
     return fit_side(*size, side) if side != max(size) else size
 
 
+def at_work_size(images: torch.Tensor, work_side: int | None, max_side: int = MAX_SIDE) -> torch.Tensor:
+    """images (N, C, H, W) -> RGB at the generator's working size (`working_size`)."""
+    return resize(as_rgb(images), working_size(tuple(images.shape[-2:]), work_side, max_side))
+
+
 @torch.no_grad()
 def run_generator(model: CycleGAN, images: torch.Tensor, direction: str) -> torch.Tensor:
     """images (N, 3, h, w) in [0, 1], already at the working size -> the ``direction`` generator's
@@ -73,9 +78,8 @@ def translate(model: CycleGAN, images: torch.Tensor, direction: str, *, work_sid
               max_side: int = MAX_SIDE) -> torch.Tensor:
     """images (N, C, H, W) in [0, 1], C in {1, 3} -> (N, 3, H, W) in [0, 1] through the
     ``direction`` generator ("a2b": face → drawing, "b2a": drawing → face)."""
-    size = tuple(images.shape[-2:])
-    work = resize(as_rgb(images), working_size(size, work_side, max_side))
-    return resize(run_generator(model, work, direction), size)
+    work = at_work_size(images, work_side, max_side)
+    return resize(run_generator(model, work, direction), tuple(images.shape[-2:]))
 
 
 @dataclass(frozen=True)
@@ -95,7 +99,6 @@ def round_trip(model: CycleGAN, images: torch.Tensor, direction: str, *, work_si
                max_side: int = MAX_SIDE) -> RoundTrip:
     """images (N, C, H, W) in [0, 1] -> G(x) and F(G(x)), both generators run at the working size."""
     size = tuple(images.shape[-2:])
-    work = resize(as_rgb(images), working_size(size, work_side, max_side))
-    there = run_generator(model, work, direction)
+    there = run_generator(model, at_work_size(images, work_side, max_side), direction)
     back = run_generator(model, there, "b2a" if direction == "a2b" else "a2b")
     return RoundTrip(resize(there, size), resize(back, size), there, back)

@@ -14,12 +14,12 @@ import functools
 from typing import Any
 
 import gradio as gr
-import numpy as np
 import pandas as pd
 import torch
 from PIL import Image
 
 from genhub import inputs
+from genhub.imaging.grid import to_pil as pil_image
 from genhub.imaging.uploads import ImageInputError, open_image
 from genhub.media import image_tensor
 from genhub.page import THUMBNAILS_CLASS, caption
@@ -33,7 +33,7 @@ from genhub.plugins.cyclegan.hidden import (
     describe,
     hidden_signal,
 )
-from genhub.plugins.cyclegan.translate import fit_side, resize, round_trip
+from genhub.plugins.cyclegan.translate import as_rgb, fit_side, resize, round_trip
 
 SHOWN_MAX = 1024
 """Longest side of what the tab translates and returns; larger inputs are scaled down to it."""
@@ -47,13 +47,9 @@ EXAMPLES_PER_DOMAIN = 8
 
 def to_pil(image: torch.Tensor, enlarge: bool = True) -> Image.Image:
     """(C, H, W) in [0, 1] -> an RGB PIL image, enlarged (nearest) when smaller than `SHOWN_MIN`."""
-    array = (image.clamp(0, 1).permute(1, 2, 0).numpy() * 255).round().astype(np.uint8)
-    picture = Image.fromarray(array.squeeze(-1) if array.shape[-1] == 1 else array)
-    side = max(picture.size)
-    if enlarge and side < SHOWN_MIN:
-        factor = -(-SHOWN_MIN // side)
-        picture = picture.resize((picture.width * factor, picture.height * factor), Image.Resampling.NEAREST)
-    return picture.convert("RGB")
+    side = max(image.shape[-2:])
+    factor = -(-SHOWN_MIN // side) if enlarge and side < SHOWN_MIN else 1
+    return pil_image(image, factor).convert("RGB")
 
 
 def heat(error: torch.Tensor) -> torch.Tensor:
@@ -117,7 +113,7 @@ def drawn_image(value: Any) -> torch.Tensor:
     image = image_tensor(picture)
     if float(image.min()) > 0.9:
         raise ImageInputError("the drawing is empty: draw a face's lines on the sketchpad first")
-    return image.expand(3, -1, -1) if image.shape[0] == 1 else image
+    return as_rgb(image.unsqueeze(0))[0]
 
 
 @functools.lru_cache(maxsize=1)
@@ -151,7 +147,7 @@ class Translator:
         image, scaled = capped(image, original)
         trip = round_trip(model, image.unsqueeze(0), direction, work_side=side or None)
         there, back = trip.there, trip.back
-        x = image.expand(3, -1, -1) if image.shape[0] == 1 else image
+        x = as_rgb(image.unsqueeze(0))[0]
         error = (back[0] - x).abs()
         h, w = image.shape[-2:]
         # The drawing G made, at the size F read it: face → drawing's result, or drawing → face's way back.

@@ -85,17 +85,19 @@ def clip_command(digit: str, speaker: str, seconds: float, temperature: float, s
             "--count", "1", "--out", "clip.wav"]
 
 
+def player_wave(clip: tuple[int, np.ndarray]) -> torch.Tensor:
+    """The player's value (Gradio's (rate, int16 samples), mono or stereo) -> float (T,) in [-1, 1), mono."""
+    wave = torch.from_numpy(np.asarray(clip[1], dtype=np.float32) / 32768.0)
+    return wave.mean(-1) if wave.ndim > 1 else wave
+
+
 def marked_if_silent(clip: tuple[int, np.ndarray] | None) -> dict:
     """The player's update for ``clip`` (Gradio's (rate, int16 samples)): marked with
     `genhub.page.SILENT_AUDIO_CLASS` when it has under `SILENT_SECONDS` of sound, because the player
     scales its waveform to the loudest sample and would draw a silent clip's hiss as full bars."""
     if clip is None:
         return gr.update(elem_classes=[])
-    rate, samples = clip
-    wave = torch.from_numpy(np.asarray(samples, dtype=np.float32) / 32768.0)
-    if wave.ndim > 1:
-        wave = wave.mean(-1)
-    silent = sounding_seconds(wave, int(rate)) < SILENT_SECONDS
+    silent = sounding_seconds(player_wave(clip), int(clip[0])) < SILENT_SECONDS
     return gr.update(elem_classes=[SILENT_AUDIO_CLASS] if silent else [])
 
 
@@ -117,10 +119,7 @@ def judge_reading(clip: tuple[int, np.ndarray] | None, asked: str) -> str:
         judge, config = load_speech_judge()
     except WeightsError as err:
         return f"The judge is unavailable: {err}"
-    rate, samples = clip
-    wave = torch.from_numpy(np.asarray(samples, dtype=np.float32) / 32768.0)
-    wave = wave.mean(-1) if wave.ndim > 1 else wave
-    probs = read_digits(judge, [wave])[0]
+    probs = read_digits(judge, [player_wave(clip)])[0]
     heard = int(probs.argmax())
     said = "no digit" if heard == NOT_A_DIGIT else f"**{heard}**"
     verdict = "" if asked == ANY else (" ✓" if str(heard) == asked else " ✗")

@@ -17,7 +17,6 @@ Pipeline (one for real and generated images alike): RGB in [0, 1] -> bilinear re
 from __future__ import annotations
 
 import functools
-import hashlib
 import importlib.util
 from pathlib import Path
 
@@ -26,6 +25,7 @@ import torch
 import torch.nn.functional as F
 
 from genhub.training.evaluation.metrics import frechet_distance
+from genhub.weights import sha256_of
 
 INCEPTION_FILE = "default_1.pt"
 INCEPTION_SHA256 = "7ff4a85c3a6378f0dfc8433ffd789663b01176bec0a683a435651739c091fa34"
@@ -44,7 +44,7 @@ def inception_path() -> Path:
 @functools.lru_cache(maxsize=1)
 def load_inception() -> torch.jit.ScriptModule:
     path = inception_path()
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    digest = sha256_of(path)
     if digest != INCEPTION_SHA256:
         raise ValueError(f"{path} has sha256 {digest}, expected {INCEPTION_SHA256}: reinstall it ({INSTALL})")
     return torch.jit.load(str(path), map_location="cpu").eval()
