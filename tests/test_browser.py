@@ -41,6 +41,9 @@ def page(hub_url):
         browser = launch_chromium(p)
         page = browser.new_page(viewport={"width": 1280, "height": 1400})
         page.goto(hub_url)
+        # The page is ready when the first tab has drawn its map (every tab's opening work is queued
+        # with it): up to a minute on a loaded 2-core machine, as in test_tab_ux's page.
+        page.locator("#vae-latent-map img").first.wait_for(state="visible", timeout=60_000)
         yield page
         browser.close()
 
