@@ -1,7 +1,7 @@
 """PixelCNN quality: test NLL (nats for binarized, bits/dim for 256 levels), and the judge
 classifier on whole samples and on completions.
 
-    python -m bench.pixelcnn_quality [--limit 10000] [--samples 100]
+    python -m bench.pixelcnn_quality [--limit 10000] [--samples 100] [--variant binarized] [--device cuda]
 
 Binarized goal: ≤ 81.3 nats (PixelCNN, van den Oord et al. 2016a), an unconditional model's NLL:
 the comparable number here is the label mixture's (`nll_nats_mixture`, p(x) = Σ_y p(x | y) / 10),
@@ -34,11 +34,14 @@ def main(argv: list[str] | None = None) -> list[dict]:
     p.add_argument("--samples", type=int, default=100, help="samples (and completions) scored by the judge")
     p.add_argument("--data-dir", default=None)
     p.add_argument("--device", default="cpu")
+    p.add_argument("--variant", default=None, help="one variant (default: every variant)")
     args = p.parse_args(argv)
     classifier, _ = load_judge("mnist")
     images, labels = load_idx_dataset("mnist", "test", args.data_dir, limit=args.limit)
     rows = []
     for spec in PLUGIN.variants:
+        if args.variant and spec.variant != args.variant:
+            continue
         model = from_pretrained(PLUGIN, spec.variant, device=args.device).model
         x = prepare(images, model.levels, seed=0)
         nll = mean_nll(model, x, labels)

@@ -127,6 +127,8 @@ TRAIN_FLAGS: Mapping[str, Option] = MappingProxyType({option.name: option for op
     Option("max_steps", int, None, "stop after this many optimizer steps", minimum=1),
     Option("train_limit", int, None, "use only the first N training examples (a validation split is carved from "
            "them)", minimum=2),
+    Option("minutes", float, None, "stop once this many minutes of training have passed (checkpointed), the "
+           "schedule unfinished if it is not done", minimum=0.01),
 )})
 """The generic training flags, by name: each one's value arrives as the `TrainRequest` field of
 that name. A plugin lists those it honours in ``train_options`` (see `train_flags`)."""
@@ -164,6 +166,8 @@ class TrainRequest:
     """Stop after this many optimizer steps (smoke tests)."""
     train_limit: int | None = None
     """Use only the first N training examples (smoke tests)."""
+    minutes: float | None = None
+    """A time budget: stop training once this many minutes have passed."""
     seed: int = 0
     resume: bool = True
     """Continue from ``out_dir/checkpoint`` when it exists."""

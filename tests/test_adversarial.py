@@ -156,3 +156,29 @@ def test_the_learning_rate_decays_linearly_and_a_resumed_run_follows_the_same_sc
     assert _same(unbroken.generator_ema, resumed.generator_ema)
     _, constant = _run(tmp_path / "constant", 6, objective="lsgan")
     assert not _same(unbroken.generator_ema, constant.generator_ema), "the schedule changes the training"
+
+
+def test_a_time_budget_stops_the_run_checkpointed_and_snapshots_keep_the_ema(tmp_path):
+    import json
+
+    _, result = _run(tmp_path, 10_000, objective="hinge", max_seconds=2.0, snapshot_every=1, betas=(0.0, 0.99))
+    assert 0 < result.steps < 10_000 and result.seconds >= 2.0
+    progress = json.loads((tmp_path / "checkpoint" / "state.json").read_text())["progress"]
+    assert progress["step"] == result.steps, "the stopping step is checkpointed"
+    snapshots = sorted(p.name for p in (tmp_path / "snapshots").iterdir())
+    assert snapshots[0] == "ema-0000001.safetensors" and len(snapshots) == result.steps
+
+
+def test_a_time_budget_stops_fit_mid_epoch(tmp_path):
+    from genhub.training.loop import FitConfig, fit
+
+    model = nn.Linear(4, 1)
+    data = [torch.randn(100_000, 4)]
+
+    def loss_fn(m, batch, step):
+        return {"loss": m(batch[0]).pow(2).mean()}
+
+    result = fit(model, data, loss_fn, FitConfig(epochs=3, batch_size=2, lr=1e-3, max_seconds=0.5), tmp_path,
+                 torch.device("cpu"))
+    assert 0 < result.steps < 50_000, "stopped inside the first epoch"
+    assert result.seconds >= 0.5 and (tmp_path / "checkpoint").is_dir()

@@ -10,7 +10,7 @@ import pytest
 import torch
 from PIL import Image, ImageDraw
 
-from genhub.plugins.cyclegan.data import anime_split, decoded_rgb, load_anime, load_folder
+from genhub.plugins.cyclegan.data import anime_split, load_anime, load_folder
 from genhub.plugins.cyclegan.hidden import collapse, collapse_curve, disturb, hidden_signal
 from genhub.plugins.cyclegan.metrics import edge_scores
 from genhub.plugins.cyclegan.model import CycleGAN
@@ -19,6 +19,7 @@ from genhub.plugins.cyclegan.train import covering, cycle_task, identity_loss, t
 from genhub.plugins.cyclegan.translate import MAX_SIDE, resize, round_trip, run_generator, translate
 from genhub.plugins.cyclegan.variants import RECIPES
 from genhub.plugins.cyclegan.xdog import xdog
+from genhub.training.image_files import decoded_rgb
 from tests.test_hostile import call, upload
 
 

@@ -89,7 +89,7 @@ def test_a_translate_plugin_declares_what_it_takes():
 def test_train_flags_pick_generic_options_by_name_and_refuse_unknown_ones():
     assert [o.name for o in train_flags("lr", "max_steps")] == ["lr", "max_steps"]
     assert train_flags("epochs")[0] is TRAIN_FLAGS["epochs"]
-    assert set(TRAIN_FLAGS) == {"epochs", "batch_size", "lr", "max_steps", "train_limit"}
+    assert set(TRAIN_FLAGS) == {"epochs", "batch_size", "lr", "max_steps", "train_limit", "minutes"}
     with pytest.raises(PluginError, match="no generic flag 'steps'"):
         train_flags("steps")
 

@@ -140,6 +140,7 @@ OPTION_CONTROLS = {
                 "temperature": "wavenet-temperature"},
     # Its work side is a dropdown of a few sizes out of 0-1024; the API and CLI take any of them.
     "cyclegan": {"direction": "cyclegan-direction"},
+    "stylegan": {"psi": "stylegan-psi", "cutoff": "stylegan-cutoff", "noise_mode": "stylegan-noise"},
 }
 """Per built-in plugin: its sample options that its tab offers, and the elem_id of the control."""
 UNSPECIFIED = {"cgan": "all", "pixelcnn": "none", "wavenet": "any"}

@@ -22,7 +22,8 @@ pytestmark = pytest.mark.browser
 REPO = Path(__file__).resolve().parent.parent
 SCREENSHOTS = Path(os.environ.get("GENHUB_SCREENSHOTS", REPO / "runs" / "screenshots"))
 VIEWPORT = {"width": 1366, "height": 900}
-TABS = ("VAE latent explorer", "CGAN digit picker", "PixelCNN completion", "WaveNet audio", "CycleGAN", "Plugins")
+TABS = ("VAE latent explorer", "CGAN digit picker", "PixelCNN completion", "WaveNet audio", "CycleGAN", "StyleGAN",
+        "Plugins")
 HINT = "select the draw tool to start"
 
 
@@ -175,7 +176,7 @@ def test_the_plugins_table_shows_every_header_on_one_line(page):
 
 def test_every_output_says_what_it_shows_in_the_models_words(page):
     expected = {"VAE latent explorer": "q(z|x)", "CGAN digit picker": "G(z, y)", "PixelCNN completion": "raster order",
-                "WaveNet audio": "μ-law", "CycleGAN": "F(G(x))"}
+                "WaveNet audio": "μ-law", "CycleGAN": "F(G(x))", "StyleGAN": "w = mapping(z)"}
     for tab, words in expected.items():
         page.get_by_role("tab", name=tab).click()
         if tab == "CGAN digit picker":

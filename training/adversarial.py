@@ -29,6 +29,7 @@ from typing import Any
 
 import torch
 import torch.distributed as dist
+from safetensors.torch import save_file
 from torch import nn
 from tqdm import tqdm
 
@@ -79,6 +80,8 @@ class GANConfig:
     objective: str = "hinge"
     lr: float | None = None
     """None: the objective's own learning rate."""
+    betas: tuple[float, float] | None = None
+    """Adam's (β1, β2); None: the objective's own."""
     decay_from: int | None = None
     """From this generator step on, both learning rates fall linearly to 0 at ``steps`` (CycleGAN's
     schedule); None keeps them constant."""
@@ -90,6 +93,12 @@ class GANConfig:
     log_every: int = 100
     save_every: int = 500
     validate_every: int = 1000
+    max_seconds: float | None = None
+    """Stop (checkpointed, as at ``steps``) once this much training time has passed: a run sized
+    by a time budget rather than a step count; the steps reached are in the result."""
+    snapshot_every: int | None = None
+    """Also keep the EMA generator every this many steps as ``snapshots/ema-<step>.safetensors``
+    (compare a run's stages, or two runs at equal images seen); None: no snapshots."""
 
     def __post_init__(self) -> None:
         if self.objective not in OBJECTIVES:
@@ -145,8 +154,8 @@ def train_adversarial(generator: nn.Module, discriminator: nn.Module, data: Batc
     ema = copy.deepcopy(generator).requires_grad_(False)
     state = _State(generator, discriminator, ema).to(device)
     _broadcast(state, place)
-    opt_g = make_optimizer(objective, generator.parameters(), config.lr)
-    opt_d = make_optimizer(objective, discriminator.parameters(), config.lr)
+    opt_g = make_optimizer(objective, generator.parameters(), config.lr, config.betas)
+    opt_d = make_optimizer(objective, discriminator.parameters(), config.lr, config.betas)
     optimizers = {"generator": opt_g, "discriminator": opt_d}
     for optimizer in optimizers.values():
         for group in optimizer.param_groups:
@@ -177,7 +186,7 @@ def train_adversarial(generator: nn.Module, discriminator: nn.Module, data: Batc
         return task.augment(images, rng) if task.augment else images
 
     d_calls = step * objective.d_steps
-    sums: dict[str, float] = {}
+    sums: dict[str, torch.Tensor] = {}
     count = 0
     state.train()
     ema.eval()
@@ -244,11 +253,12 @@ def train_adversarial(generator: nn.Module, discriminator: nn.Module, data: Batc
             update_ema(ema, generator, min(config.ema_decay, (1 + step) / (10 + step)))
             step += 1
             count += 1
+            # Summed on the device: converting to float every step would stall a GPU.
             for k, v in losses.items():
-                sums[k] = sums.get(k, 0.0) + float(v.detach())
+                sums[k] = sums[k] + v.detach() if k in sums else v.detach().clone()
             bar.update(1)
             if step % config.log_every == 0 or step == config.steps:
-                means = all_reduce_mean({k: v / count for k, v in sums.items()}, place)
+                means = all_reduce_mean({k: float(v) / count for k, v in sums.items()}, place)
                 if place.is_main:
                     append_log(log_path, {"split": "train", "step": step, **{k: round(v, 5) for k, v in means.items()}})
                     bar.set_postfix(d=f"{means['loss_d']:.3f}", g=f"{means['loss_g']:.3f}")
@@ -262,12 +272,24 @@ def train_adversarial(generator: nn.Module, discriminator: nn.Module, data: Batc
                 tqdm.write(" ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}" for k, v in record.items()))
                 state.train()
                 ema.eval()
-            if step % config.save_every == 0 or step == config.steps:
+            if config.snapshot_every and step % config.snapshot_every == 0 and place.is_main:
+                snapshots = out_dir / "snapshots"
+                snapshots.mkdir(exist_ok=True)
+                save_file({k: v.detach().cpu().contiguous() for k, v in ema.state_dict().items()},
+                          str(snapshots / f"ema-{step:07d}.safetensors"))
+            out_of_time = bool(config.max_seconds) and seconds + time.perf_counter() - started >= config.max_seconds
+            if config.max_seconds and place.enabled:   # every process stops at the same step
+                flag = torch.tensor([float(out_of_time)], device=device)
+                dist.all_reduce(flag, op=dist.ReduceOp.MAX)
+                out_of_time = bool(flag.item())
+            if step % config.save_every == 0 or step == config.steps or out_of_time:
                 seconds += time.perf_counter() - started
                 started = time.perf_counter()
                 if place.is_main:
                     save_checkpoint(ckpt, state, optimizers, {"step": step, "seconds": seconds, "best": best})
                     plot_loss_curve(read_log(log_path), out_dir / "loss_curve.png", title)
+            if out_of_time:
+                break
     except BaseException:
         if place.enabled and dist.is_initialized():
             dist.destroy_process_group()  # no barrier: the other processes fail at their next collective call

@@ -71,8 +71,10 @@ def gradient_penalty(critic: Callable[[torch.Tensor], torch.Tensor], real: torch
     return ((grad.flatten(1).norm(dim=1) - 1) ** 2).mean()
 
 
-def make_optimizer(objective: Objective, params, lr: float | None = None) -> torch.optim.Optimizer:
+def make_optimizer(objective: Objective, params, lr: float | None = None,
+                   betas: tuple[float, float] | None = None) -> torch.optim.Optimizer:
+    """The objective's optimizer; ``lr`` and (Adam's) ``betas`` override its own when given."""
     lr = lr or objective.lr
     if objective.optimizer == "rmsprop":
         return torch.optim.RMSprop(params, lr=lr)
-    return torch.optim.Adam(params, lr=lr, betas=objective.betas)
+    return torch.optim.Adam(params, lr=lr, betas=betas or objective.betas)

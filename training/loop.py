@@ -44,6 +44,9 @@ class FitConfig:
     log_every: int = 50
     lr_schedule: str = "constant"
     """``"constant"`` or ``"cosine"`` (decay to 5 % of ``lr`` over all epochs)."""
+    max_seconds: float | None = None
+    """A safety stop: end training (checkpointed) once this much training time has passed, even
+    mid-epoch and before the schedule ends; size ``epochs`` to fit the time instead where you can."""
 
 
 @dataclass
@@ -112,8 +115,12 @@ def fit(model: nn.Module, data: Sequence[torch.Tensor], loss_fn: LossFn, config:
         wrapped.train()
         sums: dict[str, torch.Tensor] = {}
         count = 0
+        out_of_time = False
         for begin in range(0, len(order), local_batch):
             if step >= total_steps:
+                break
+            if config.max_seconds and seconds + time.perf_counter() - started >= config.max_seconds:
+                out_of_time = True   # every process has the same clock only roughly: DDP runs should not set it
                 break
             index = order[begin:begin + local_batch]
             for group in optimizer.param_groups:
@@ -146,9 +153,11 @@ def fit(model: nn.Module, data: Sequence[torch.Tensor], loss_fn: LossFn, config:
                 append_log(log_path, {"split": "validation", "step": step, "epoch": epoch, **validation})
                 record.update({f"validation_{k}": v for k, v in validation.items()})
             save_checkpoint(ckpt_dir, model, optimizer, {"epoch": epoch, "step": step, "seconds": seconds})
-            if epoch % 10 == 0 or epoch == config.epochs or step >= total_steps:
+            if epoch % 10 == 0 or epoch == config.epochs or step >= total_steps or out_of_time:
                 plot_loss_curve(read_log(log_path), out_dir / "loss_curve.png", title)
             tqdm.write(" ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}" for k, v in record.items()))
+        if out_of_time:
+            break
     bar.close()
     teardown_distributed(place)
     model.eval()

@@ -19,15 +19,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import torch
-import torch.nn.functional as F
-from torchvision.io import ImageReadMode, decode_image, read_file
-from torchvision.transforms.v2.functional import to_dtype
 
 from genhub.plugins.cyclegan.xdog import XDoG, xdog
 from genhub.training.data import data_root
+from genhub.training.image_files import ANIME_COUNT, ANIME_FOLDER, read_images
 
-ANIME_FOLDER = "anime_faces/images"
-ANIME_COUNT = 10_000
 SPLIT_SEED = 20171101
 """Seed of the permutation that splits the anime faces into the two domains (fixed, recorded)."""
 TEST_PER_DOMAIN = 500
@@ -50,18 +46,6 @@ class Domains:
     test_a_drawings: torch.Tensor | None = None
 
 
-def resize_square(images: torch.Tensor, size: int) -> torch.Tensor:
-    """uint8 (N, C, H, W) -> uint8 (N, C, size, size): shorter side to ``size``, centre crop."""
-    h, w = images.shape[-2:]
-    scale = size / min(h, w)
-    new = (max(size, round(h * scale)), max(size, round(w * scale)))
-    if new != (h, w):
-        images = F.interpolate(images.float(), size=new, mode="bilinear", antialias=True, align_corners=False)
-        images = images.round().clamp(0, 255).to(torch.uint8)
-    top, left = (new[0] - size) // 2, (new[1] - size) // 2
-    return images[..., top:top + size, left:left + size].contiguous()
-
-
 def drawings_of(faces: torch.Tensor, params: XDoG = XDoG()) -> torch.Tensor:
     """uint8 faces (N, 3, S, S) -> uint8 XDoG drawings (N, 3, S, S), grey in all channels."""
     out = []
@@ -82,20 +66,6 @@ def anime_split() -> dict[str, torch.Tensor]:
         split[f"validation_{name}"] = half[train_end: train_end + VALIDATION_PER_DOMAIN]
         split[f"test_{name}"] = half[train_end + VALIDATION_PER_DOMAIN:]
     return split
-
-
-def read_images(paths: list[Path], size: int) -> torch.Tensor:
-    """Decode image files (any mode; RGB out) and make each ``size``×``size``: uint8 (N, 3, size, size)."""
-    if not paths:
-        raise FileNotFoundError("no images to read")
-    return torch.cat([resize_square(decoded_rgb(p).unsqueeze(0), size) for p in paths])
-
-
-def decoded_rgb(path: Path) -> torch.Tensor:
-    """An image file -> uint8 (3, H, W), turned upright by its EXIF orientation; 16-bit files are
-    scaled to 8 bits (torchvision decodes them as uint16 0..65535)."""
-    image = decode_image(read_file(str(path)), ImageReadMode.RGB, apply_exif_orientation=True)
-    return to_dtype(image, torch.uint8, scale=True)
 
 
 def load_anime(size: int = 64, data_dir: str | Path | None = None, limit: int | None = None,

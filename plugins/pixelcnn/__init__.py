@@ -16,8 +16,8 @@ PLUGIN = Plugin(
         "raster order, each completion with its log-likelihood."
     ),
     variants=(
-        WeightsSpec(variant="binarized", repo_id="genhub/pixelcnn-mnist-binarized", revision="v1",
-                    sha256="9db1bb5959a176daf1d8cb5376c9ffe92248d7f1799699aa614161a17dcee19c",
+        WeightsSpec(variant="binarized", repo_id="genhub/pixelcnn-mnist-binarized", revision="v2",
+                    sha256="240a232061961e4a37c5c0cdb8105599b1a179eec67a5eee0333da3cfcc1e2a4",
                     summary=RECIPES["binarized"].summary),
         WeightsSpec(variant="grayscale", repo_id="genhub/pixelcnn-mnist-grayscale", revision="v1",
                     sha256="ac78c8f2eeee32034ca690a7349579d5dbf3346c17b160c24eb41808ee1f54b6",
@@ -38,7 +38,7 @@ PLUGIN = Plugin(
         Option("temperature", float, 1.0, "divides the logits; < 1 is more conservative", minimum=0.05, maximum=10,
                step=0.05),
     ),
-    train_options=train_flags("epochs", "batch_size", "lr", "max_steps", "train_limit"),
+    train_options=train_flags("epochs", "batch_size", "lr", "max_steps", "train_limit", "minutes"),
     tiny_config={"model": {"levels": 2, "channels": 4, "layers": 2, "kernel": 3, "skip_channels": 4,
                            "classes": 10}},
 )

@@ -14,6 +14,9 @@ METRIC_NAMES = {
     "test_nll_bits_per_dim": "test NLL, 10,000 test digits (bits/dim)",
     "test_nll_nats_no_label_first_2000": "test NLL without a label, first 2,000 test digits (nats)",
     "test_nll_nats_label_mixture_first_2000": "test NLL of the label mixture Σ_y p(x|y)/10, first 2,000 (nats)",
+    "test_nll_nats_no_label": "test NLL without a label, 10,000 test digits (nats)",
+    "test_nll_nats_label_mixture": "test NLL of the label mixture Σ_y p(x|y)/10, 10,000 test digits (nats)",
+    "test_nll_bits_per_dim_no_label": "test NLL without a label, 10,000 test digits (bits/dim)",
 }
 
 

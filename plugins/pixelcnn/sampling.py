@@ -166,14 +166,17 @@ class _Cache:
         return torch.addmm(b2, torch.relu(torch.addmm(b1, torch.relu(skip), w1)), w2)
 
 
-@torch.no_grad()
+@torch.inference_mode()
 def complete_cached(model: GatedPixelCNN, images: torch.Tensor, mask: torch.Tensor, labels: torch.Tensor | None,
                     temperature: float, uniforms: torch.Tensor, progress: Progress | None = None) -> Completion:
     """The fast sampler; same contract and same samples as `complete_naive`."""
     return _last(iter_cached(model, images, mask, labels, temperature, uniforms, progress))
 
 
-@torch.no_grad()
+# Inference mode, not no_grad: the per-pixel loop is thousands of small ops, and skipping autograd's
+# bookkeeping makes a bottom-half completion of 8 digits about 12 % faster (bench/pixelcnn_speed.py).
+# Its results are inference tensors: clone them before changing them in place.
+@torch.inference_mode()
 def iter_cached(model: GatedPixelCNN, images: torch.Tensor, mask: torch.Tensor, labels: torch.Tensor | None,
                 temperature: float, uniforms: torch.Tensor, progress: Progress | None = None,
                 every_row: bool = False) -> Iterator[Completion]:

@@ -21,10 +21,15 @@ class VariantRecipe:
 
 _ARCH = {"channels": 16, "layers": 8, "kernel": 5, "skip_channels": 32, "classes": 10}
 
+# 64 channels and 12 layers is as wide and deep as the cached sampler allows for a bottom-half
+# completion of 8 digits in under a second on 2 CPU cores (0.76 s measured); the epochs are what
+# one H200 ran in the time it was lent.
+_WIDE = {**_ARCH, "channels": 64, "layers": 12, "skip_channels": 128}
+
 RECIPES = {
-    "binarized": VariantRecipe(2, {**_ARCH, "channels": 32, "skip_channels": 64, "levels": 2}, epochs=5,
+    "binarized": VariantRecipe(2, {**_WIDE, "levels": 2}, epochs=40, batch_size=64,
                                summary="binarized MNIST, one Bernoulli per pixel, class-conditional"),
-    "grayscale": VariantRecipe(256, {**_ARCH, "levels": 256},
+    "grayscale": VariantRecipe(256, {**_WIDE, "levels": 256}, epochs=40, batch_size=64,
                                summary="256-level MNIST, 256-way softmax per pixel, class-conditional"),
 }
 
