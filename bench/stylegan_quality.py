@@ -80,6 +80,8 @@ def main(argv: list[str] | None = None) -> list[dict]:
     generator = load(folder / "model.safetensors")
     faces = all_faces(generator.resolution, args.data_dir)
     n = args.count
+    if not (n <= 5_000 or n >= 10_000):
+        p.error("--count must be at most 5,000 (N vs N other faces) or 10,000 (all faces, two halves as the floor)")
     tag = f"{n // 1000}k" if n % 1000 == 0 else str(n)
     if n >= len(faces):
         reference = inception_features(faces)

@@ -182,3 +182,6 @@ def test_a_time_budget_stops_fit_mid_epoch(tmp_path):
                  torch.device("cpu"))
     assert 0 < result.steps < 50_000, "stopped inside the first epoch"
     assert result.seconds >= 0.5 and (tmp_path / "checkpoint").is_dir()
+    import json
+    progress = json.loads((tmp_path / "checkpoint" / "state.json").read_text())["progress"]
+    assert progress == {"epoch": 0, "step": result.steps, "seconds": result.seconds}, "a half-run epoch is not done"

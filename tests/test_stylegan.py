@@ -91,11 +91,17 @@ def test_the_same_seed_gives_the_same_face_noise_included_in_any_batch(tiny):
     assert torch.equal(state, torch.random.get_rng_state()), "the global RNG is never touched"
 
 
-def test_sefa_directions_are_orthonormal_and_ordered(tiny, released):
+def test_sefa_directions_are_orthonormal_and_the_ones_the_style_weights_stretch_most(tiny, released):
     for g in (tiny, released):
         vectors, values = sefa_directions(g, 5)
         assert torch.allclose(vectors @ vectors.t(), torch.eye(5), atol=1e-4)
         assert (values[:-1] >= values[1:]).all()
+        # SeFa's objective: the top direction maximises ||A n|| over unit n, A the normalised style weights.
+        a = g.style_weights().detach()
+        stretch = (a @ vectors[0]).norm()
+        assert torch.allclose(stretch ** 2, values[0], rtol=1e-3)
+        others = torch.nn.functional.normalize(torch.randn(200, g.w_dim, generator=torch.Generator().manual_seed(0)))
+        assert (a @ others.t()).norm(dim=0).max() < stretch
     ws = styles(tiny, [3])
     vectors, _ = sefa_directions(tiny, 5)
     moved = move(ws, vectors, [2.0, 0, 0, 0, 0])
@@ -139,8 +145,10 @@ def test_the_discriminator_scores_a_batch_and_its_minibatch_stddev_sees_the_batc
     d = Discriminator(resolution=16, channel_base=128, channel_max=16)
     x = torch.randn(8, 3, 16, 16)
     assert d(x).shape == (8,)
-    twins = x[:1].repeat(8, 1, 1, 1)
-    assert d.minibatch_stddev(d.blocks(d.from_rgb(twins)))[:, -1].max() < 1e-3, "no spread among twins"
+    # The loop scores [reals, fakes] in one batch: a group must never mix the halves.
+    half_twins = torch.cat([x[:1].repeat(4, 1, 1, 1), x[4:]])
+    spread = d.minibatch_stddev(d.blocks(d.from_rgb(half_twins)))[:, -1, 0, 0]
+    assert spread[:4].max() < 1e-3 < spread[4:].min(), "the twins' group sees no spread, the others' does"
     assert d(x[:3]).shape == (3,), "a batch that does not split into groups of 4 still works"
 
 
@@ -186,6 +194,8 @@ def test_the_tab_endpoints_answer_through_the_served_hub(hub_url):
                                        api_name="/stylegan_directions")
     assert Image.open(moved).size == (256, 256) and "+5" in moved_info
     assert Image.open(moved).tobytes() != Image.open(face).tobytes()
+    strip = client.predict("anime-64", 7, 0.7, "const", 8, api_name="/stylegan_direction_strip")
+    assert Image.open(strip).size == (2 * (7 * 66 + 2), 2 * (5 * 66 + 2)), "5 directions × 7 steps"
     gif, walk_info = client.predict("anime-64", 1, 2, 12, "z (slerp)", 0.7, "random", api_name="/stylegan_interpolate")
     animation = Image.open(gif)
     assert animation.format == "GIF" and animation.n_frames == 2 * 12 - 2 and "12 frames" in walk_info

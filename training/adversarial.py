@@ -257,13 +257,19 @@ def train_adversarial(generator: nn.Module, discriminator: nn.Module, data: Batc
             for k, v in losses.items():
                 sums[k] = sums[k] + v.detach() if k in sums else v.detach().clone()
             bar.update(1)
-            if step % config.log_every == 0 or step == config.steps:
+            out_of_time = bool(config.max_seconds) and seconds + time.perf_counter() - started >= config.max_seconds
+            if config.max_seconds and place.enabled:   # every process stops at the same step
+                flag = torch.tensor([float(out_of_time)], device=device)
+                dist.all_reduce(flag, op=dist.ReduceOp.MAX)
+                out_of_time = bool(flag.item())
+            if step % config.log_every == 0 or step == config.steps or out_of_time:
                 means = all_reduce_mean({k: float(v) / count for k, v in sums.items()}, place)
                 if place.is_main:
                     append_log(log_path, {"split": "train", "step": step, **{k: round(v, 5) for k, v in means.items()}})
                     bar.set_postfix(d=f"{means['loss_d']:.3f}", g=f"{means['loss_g']:.3f}")
                 sums, count = {}, 0
-            if validate is not None and (step % config.validate_every == 0 or step == config.steps) and place.is_main:
+            last = step == config.steps or out_of_time
+            if validate is not None and (step % config.validate_every == 0 or last) and place.is_main:
                 record = _validate(ema, validate, step)
                 append_log(log_path, {"split": "validation", **record})
                 if select is None or not best or record[select] >= best[select]:
@@ -277,11 +283,6 @@ def train_adversarial(generator: nn.Module, discriminator: nn.Module, data: Batc
                 snapshots.mkdir(exist_ok=True)
                 save_file({k: v.detach().cpu().contiguous() for k, v in ema.state_dict().items()},
                           str(snapshots / f"ema-{step:07d}.safetensors"))
-            out_of_time = bool(config.max_seconds) and seconds + time.perf_counter() - started >= config.max_seconds
-            if config.max_seconds and place.enabled:   # every process stops at the same step
-                flag = torch.tensor([float(out_of_time)], device=device)
-                dist.all_reduce(flag, op=dist.ReduceOp.MAX)
-                out_of_time = bool(flag.item())
             if step % config.save_every == 0 or step == config.steps or out_of_time:
                 seconds += time.perf_counter() - started
                 started = time.perf_counter()

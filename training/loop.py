@@ -141,7 +141,8 @@ def fit(model: nn.Module, data: Sequence[torch.Tensor], loss_fn: LossFn, config:
                 bar.set_postfix(loss=f"{means['loss']:.4g}")
                 append_log(log_path, {"split": "train", "step": step, "epoch": epoch, **means})
             bar.update(1)
-        epoch += 1
+        if not out_of_time:  # a half-run epoch is not done: a resumed run starts it again
+            epoch += 1
         seconds += time.perf_counter() - started
         summary = all_reduce_mean({k: float(v) / max(1, count) for k, v in sums.items()}, place)
         if place.is_main:

@@ -48,7 +48,8 @@ def score_test_set(model: GatedPixelCNN, x: torch.Tensor, labels: torch.Tensor, 
 
 class KeepBest:
     """The ``evaluate`` hook that also remembers the weights of the best validation NLL, so the
-    release is the epoch validation chose, not merely the last."""
+    release is the epoch validation chose, not merely the last. It sees the epochs this process
+    runs: a resumed run chooses among the epochs after the resume (and the last one if none ran)."""
 
     def __init__(self, validation_x: torch.Tensor, validation_labels: torch.Tensor) -> None:
         self.x, self.labels = validation_x, validation_labels
@@ -112,8 +113,8 @@ def train(request: TrainRequest) -> Path:
     training = training_record(command=request.command, device=request.device, steps=result.steps,
                                seconds=result.seconds, fit=config, started=started,
                                unconditioned_share=UNCONDITIONED_SHARE, train_examples=len(train_x),
-                               validation_examples=len(validation_x), kept_epoch=evaluate.best_epoch,
-                               kept_validation_nll_nats=round(evaluate.best, 3))
+                               validation_examples=len(validation_x), kept_epoch=evaluate.best_epoch or None,
+                               kept_validation_nll_nats=round(evaluate.best, 3) if evaluate.state else None)
     wanted = torch.arange(20) % 10
     drawn = complete(model, torch.zeros(20, 1, 28, 28), region_mask("everything", 20), wanted, seed=0)
     release(request.out_dir, model, plugin="pixelcnn", variant=request.variant, data=data_facts(levels),

@@ -1,7 +1,7 @@
 """The faces StyleGAN trains on: ``<data root>/anime_faces/images`` (10,000 96×96 JPEGs) as uint8
 (N, 3, S, S), resized so the shorter side is S (antialiased bilinear) and centre-cropped, split by
-a seeded permutation into training and validation faces. Horizontal flips are drawn per batch in
-training (`flip_half`)."""
+a seeded permutation into training and validation faces. Training adds the mirror image of every
+training face (`plugins/stylegan/train.py`)."""
 
 from __future__ import annotations
 
@@ -58,8 +58,3 @@ def to_model(images: torch.Tensor) -> torch.Tensor:
     """uint8 [0, 255] -> float [-1, 1]."""
     return images.float().div(127.5).sub(1)
 
-
-def flip_half(images: torch.Tensor, rng: torch.Generator) -> torch.Tensor:
-    """Mirror a random half (each image with probability ½) left to right."""
-    flip = torch.rand(len(images), device=images.device, generator=rng) < 0.5
-    return torch.where(flip[:, None, None, None], images.flip(-1), images)

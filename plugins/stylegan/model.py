@@ -312,12 +312,14 @@ class Discriminator(Configurable, nn.Module):
 
     def minibatch_stddev(self, x: torch.Tensor) -> torch.Tensor:
         """Append one channel: the mean over features of the standard deviation within each group
-        of images (the whole batch when it does not divide into groups)."""
+        of consecutive images (the whole batch when it does not divide into groups). Consecutive,
+        not strided as in StyleGAN2's code: the shared loop scores real and fake images in one
+        batch, [reals, fakes], and a group must not mix the two."""
         n, c, h, w = x.shape
         group = min(self.mbstd_group, n) if n % min(self.mbstd_group, n) == 0 else n
-        y = x.reshape(group, -1, c, h, w)
-        y = (y.var(0, unbiased=False) + 1e-8).sqrt().mean((1, 2, 3))      # (N / group,)
-        y = y.reshape(-1, 1, 1, 1).repeat(group, 1, h, w)
+        y = x.reshape(-1, group, c, h, w)
+        y = (y.var(1, unbiased=False) + 1e-8).sqrt().mean((1, 2, 3))      # (N / group,)
+        y = y.repeat_interleave(group).reshape(-1, 1, 1, 1).expand(-1, 1, h, w)
         return torch.cat([x, y], 1)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:

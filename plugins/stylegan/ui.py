@@ -201,7 +201,7 @@ class Studio:
         vectors, _ = sefa_directions(model, DIRECTIONS)
         ws = styles(model, [seed], psi)
         steps = torch.linspace(-reach, reach, STRIP_STEPS)
-        moved = torch.cat([ws + (t * v)[None, None] for v in vectors for t in steps])
+        moved = torch.cat([ws + (t * v).to(ws.device)[None, None] for v in vectors for t in steps])
         return grid_image(render(model, moved, [seed] * len(moved), noise_mode), nrow=STRIP_STEPS, scale=2)
 
     def interpolate(self, variant: str, seed_a, seed_b, frames, space, psi, noise_mode) -> tuple[str, str]:
