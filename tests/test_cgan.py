@@ -12,10 +12,11 @@ import pytest
 import torch
 from PIL import Image
 
+from genhub.latent import slerp
 from genhub.plugin import SampleRequest
 from genhub.plugins.cgan import PLUGIN
 from genhub.plugins.cgan.model import ConditionalGAN
-from genhub.plugins.cgan.sample import best_of, generate, noise, noise_block, realness, slerp
+from genhub.plugins.cgan.sample import best_of, generate, noise, noise_block, realness
 from genhub.plugins.cgan.train import train_gan
 from genhub.plugins.cgan.variants import RECIPES
 from genhub.training.evaluation.classifier import judge, load_judge

@@ -10,9 +10,22 @@ import torch.nn.functional as F
 from torchvision.io import ImageReadMode, decode_image, read_file
 from torchvision.transforms.v2.functional import to_dtype
 
+from genhub.training.data import data_root
+
 ANIME_FOLDER = "anime_faces/images"
 """The 10,000 anime faces under the data root: ``0.jpg`` … ``9999.jpg``, 96×96 RGB."""
 ANIME_COUNT = 10_000
+
+
+def anime_folder(data_dir: str | Path | None = None) -> Path:
+    """``<data root>/anime_faces/images`` (``data_dir``, else ``$GENHUB_DATA``); FileNotFoundError
+    saying how to point at it when it is not there."""
+    root = data_root(data_dir)
+    folder = (root / ANIME_FOLDER) if root else None
+    if folder is None or not folder.is_dir():
+        raise FileNotFoundError(f"the anime faces are not at {folder or '<no data root>'}: give --data-dir or set "
+                                f"GENHUB_DATA to the folder holding {ANIME_FOLDER}/0.jpg … 9999.jpg")
+    return folder
 
 
 def resize_square(images: torch.Tensor, size: int) -> torch.Tensor:

@@ -54,15 +54,6 @@ def best_of(model: ConditionalGAN, labels: torch.Tensor, draws: int, keep: int, 
     return images[index], y[index], top.values.flatten()
 
 
-def slerp(a: torch.Tensor, b: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
-    """Spherical interpolation between z vectors a, b (D,) at fractions t (T,): (T, D)."""
-    cos = torch.dot(a / a.norm(), b / b.norm()).clamp(-1, 1)
-    omega = torch.acos(cos)
-    if omega < 1e-4:
-        return a + (b - a) * t[:, None]
-    return (torch.sin((1 - t) * omega)[:, None] * a + torch.sin(t * omega)[:, None] * b) / torch.sin(omega)
-
-
 def sample(model: ConditionalGAN, config: Mapping[str, Any], request: SampleRequest) -> Samples:
     """``count`` images (N, 1, 28, 28) in [0, 1].
 

@@ -22,10 +22,11 @@ from PIL import Image
 
 from genhub import inputs
 from genhub.imaging.grid import captioned_grid, grid_image
+from genhub.latent import slerp
 from genhub.options import Option
 from genhub.page import caption
 from genhub.plugin import MAX_SEED, TabContext
-from genhub.plugins.cgan.sample import best_of, generate, noise, noise_block, slerp
+from genhub.plugins.cgan.sample import best_of, generate, noise, noise_block
 from genhub.reproduce import sample_command
 
 MAX_NUMBER_LENGTH = 24

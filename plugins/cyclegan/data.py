@@ -21,8 +21,7 @@ from pathlib import Path
 import torch
 
 from genhub.plugins.cyclegan.xdog import XDoG, xdog
-from genhub.training.data import data_root
-from genhub.training.image_files import ANIME_COUNT, ANIME_FOLDER, read_images
+from genhub.training.image_files import ANIME_COUNT, anime_folder, read_images
 
 SPLIT_SEED = 20171101
 """Seed of the permutation that splits the anime faces into the two domains (fixed, recorded)."""
@@ -72,11 +71,7 @@ def load_anime(size: int = 64, data_dir: str | Path | None = None, limit: int | 
                params: XDoG = XDoG()) -> Domains:
     """The ``anime-xdog`` domains at ``size``² (see the module docstring). ``limit`` keeps the
     first N training images of each domain (smoke tests); the other splits stay whole."""
-    root = data_root(data_dir)
-    folder = (root / ANIME_FOLDER) if root else None
-    if folder is None or not folder.is_dir():
-        raise FileNotFoundError(f"the anime faces are not at {folder or '<no data root>'}: give --data-dir or set "
-                                f"GENHUB_DATA to the folder holding {ANIME_FOLDER}/0.jpg … 9999.jpg")
+    folder = anime_folder(data_dir)
     split = anime_split()
     if limit:
         split["train_a"], split["train_b"] = split["train_a"][:limit], split["train_b"][:limit]

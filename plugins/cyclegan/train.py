@@ -21,7 +21,6 @@ import torch
 
 from genhub.plugin import TrainRequest
 from genhub.plugins.cyclegan.data import (
-    ANIME_FOLDER,
     SPLIT_SEED,
     TEST_PER_DOMAIN,
     VALIDATION_PER_DOMAIN,
@@ -35,6 +34,7 @@ from genhub.plugins.cyclegan.pool import ImagePool
 from genhub.plugins.cyclegan.variants import RECIPES, VariantRecipe
 from genhub.plugins.cyclegan.xdog import XDoG
 from genhub.training.adversarial import GANConfig, GANResult, GANTask, train_adversarial
+from genhub.training.image_files import ANIME_FOLDER
 
 LOSS_SCALE = 0.25
 """The loop's LSGAN generator loss over the paper's (see the module docstring)."""

@@ -120,9 +120,9 @@ def drawn_image(value: Any) -> torch.Tensor:
 def test_examples() -> tuple[torch.Tensor, torch.Tensor] | None:
     """The first held-out test faces and test drawings of the anime-xdog split ((8, 3, 64, 64) each,
     [0, 1]); None when the dataset is not on this machine (the examples are not redistributed)."""
-    from genhub.plugins.cyclegan.data import ANIME_FOLDER, anime_split, drawings_of
+    from genhub.plugins.cyclegan.data import anime_split, drawings_of
     from genhub.training.data import data_root
-    from genhub.training.image_files import read_images
+    from genhub.training.image_files import ANIME_FOLDER, read_images
 
     root = data_root()
     if root is None or not (root / ANIME_FOLDER).is_dir():

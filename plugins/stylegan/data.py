@@ -10,8 +10,7 @@ from pathlib import Path
 
 import torch
 
-from genhub.training.data import data_root
-from genhub.training.image_files import ANIME_COUNT, ANIME_FOLDER, read_images
+from genhub.training.image_files import ANIME_COUNT, anime_folder, read_images
 
 SPLIT_SEED = 20201207
 """Seed of the permutation that picks the validation faces (fixed, recorded)."""
@@ -24,15 +23,6 @@ class Faces:
     validation: torch.Tensor
     train_index: torch.Tensor
     """File numbers of the training faces, in ``train``'s order."""
-
-
-def anime_folder(data_dir: str | Path | None) -> Path:
-    root = data_root(data_dir)
-    folder = (root / ANIME_FOLDER) if root else None
-    if folder is None or not folder.is_dir():
-        raise FileNotFoundError(f"the anime faces are not at {folder or '<no data root>'}: give --data-dir or set "
-                                f"GENHUB_DATA to the folder holding {ANIME_FOLDER}/0.jpg … 9999.jpg")
-    return folder
 
 
 def load_faces(size: int = 64, data_dir: str | Path | None = None, validation: int = 500,

@@ -14,6 +14,7 @@ from typing import Any
 
 import torch
 
+from genhub.latent import slerp
 from genhub.plugin import SampleRequest, Samples
 from genhub.plugins.stylegan.model import Generator, NoiseMode, style_bands, to_unit
 
@@ -101,15 +102,6 @@ def move(ws: torch.Tensor, directions: torch.Tensor, amounts: Sequence[float]) -
     """Styles (N, num_ws, w_dim) moved by Σ amount_i · direction_i in every layer."""
     shift = (torch.as_tensor(list(amounts), dtype=directions.dtype)[:, None] * directions).sum(0)
     return ws + shift.to(ws.device, ws.dtype)
-
-
-def slerp(a: torch.Tensor, b: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
-    """Spherical interpolation between vectors a, b (D,) at fractions t (T,): (T, D)."""
-    cos = torch.dot(a / a.norm(), b / b.norm()).clamp(-1, 1)
-    omega = torch.acos(cos)
-    if omega < 1e-4:
-        return a + (b - a) * t[:, None]
-    return (torch.sin((1 - t) * omega)[:, None] * a + torch.sin(t * omega)[:, None] * b) / torch.sin(omega)
 
 
 def interpolation(g: Generator, seed_a: int, seed_b: int, frames: int, space: str = "w", psi: float = 1.0,
