@@ -18,11 +18,14 @@ from genhub.plugins.wavenet.train import clip_nll, clip_tensors
 from genhub.training.data import load_fsdd
 
 
-def small(positions: bool = False) -> WaveNet:
-    """A tiny WaveNet; with ``positions``, frames of 50 samples, the last from sample 200 on."""
+def small(positions: bool = False, planned: bool = False) -> WaveNet:
+    """A tiny WaveNet; with ``positions``, frames of 50 samples, the last from sample 200 on; with
+    ``planned``, a vocoder of 40-mel plans, one frame every 25 samples."""
     torch.manual_seed(0)
     frames = {"frame_samples": 50, "frames": 5} if positions else {}
-    return WaveNet(channels=8, skip_channels=8, dilations=[1, 2, 4, 8, 16, 1, 2, 4], embed_dim=4, **frames).eval()
+    plan = {"mels": 40, "hop": 25, "plan_channels": 8} if planned else {}
+    return WaveNet(channels=8, skip_channels=8, dilations=[1, 2, 4, 8, 16, 1, 2, 4], embed_dim=4, **frames,
+                   **plan).eval()
 
 
 @pytest.mark.parametrize("positions", [False, True])
@@ -65,6 +68,68 @@ def test_fast_and_naive_generation_give_identical_audio(temperature, conditioned
     fast = generate_fast(model, prime, 300, digit, speaker, temperature, u, positioned=positioned)
     assert torch.equal(naive, fast)
     assert torch.equal(fast[:, :21], prime)
+
+
+@pytest.mark.parametrize("temperature", [1.0, 0.0])
+def test_a_vocoder_generates_the_same_audio_fast_and_naive(temperature):
+    model = small(planned=True)
+    torch.manual_seed(1)
+    plan = torch.randn(2, 40, 14)                       # 13 frames of 25 samples cover 320 samples; the rest: the last
+    prime = torch.full((2, 1), 128)
+    u = draw_uniforms(2, 340, 5)
+    naive = generate_naive(model, prime, 340, torch.tensor([3, 7]), None, temperature, u, plan=plan)
+    fast = generate_fast(model, prime, 340, torch.tensor([3, 7]), None, temperature, u, plan=plan)
+    assert torch.equal(naive, fast)
+    other = generate_fast(model, prime, 340, torch.tensor([3, 7]), None, temperature, u, plan=plan.flip(2))
+    assert not torch.equal(fast, other), "the plan steers the samples"
+
+
+def test_the_plan_condition_reaches_only_samples_near_its_frame():
+    model = small(planned=True)
+    x = torch.randint(0, 256, (1, 400))
+    plan = torch.randn(1, 40, 17)
+    bumped = plan.clone()
+    bumped[0, :, 8] += 3.0                               # frame 8 is centred on sample 200
+    with torch.no_grad():
+        changed = ((model(x, plan=bumped) - model(x, plan=plan)).abs().sum(1)[0] > 0).nonzero().flatten()
+    # Two convolutions over frames (kernels 5 and 3) reach 3 frames either side: frames 5-11, whose
+    # nearest input samples are 113 .. 287; from there on the samples carry it, within the receptive field.
+    assert changed.min() == 113 and 287 < changed.max() < 287 + model.receptive_field
+    assert model.plan_frame_of(torch.tensor([0, 12, 13, 37, 38, 10**6]), 17).tolist() == [0, 0, 1, 1, 2, 16]
+    with pytest.raises(ValueError, match="needs a plan"):
+        model(x)
+    with pytest.raises(ValueError, match="no position condition"):
+        WaveNet(mels=40, hop=25, frame_samples=50, frames=5)
+
+
+def test_a_plan_is_the_clips_log_mel_frames_and_silence_has_its_own_value():
+    from genhub.plugins.wavenet.plan import MELS, SILENT_PLAN, clip_plan, fit_frames, plan_of
+
+    assert plan_of(torch.zeros(8000)).shape == (MELS, 81)
+    assert torch.allclose(plan_of(torch.zeros(8000)), torch.tensor(SILENT_PLAN))
+    t = torch.arange(8000) / 8000
+    tone = plan_of(0.5 * torch.sin(2 * torch.pi * 1000 * t))
+    assert tone[:, 40].argmax() == tone[:, 10].argmax() and tone.max() > 0.5, "a steady tone: one loud band"
+    padded = clip_plan(0.01 * torch.sin(2 * torch.pi * 300 * t[:2000]), 4000)
+    assert padded.shape == (MELS, 41) and padded.max() > 0.5, "peak-normalized first"
+    assert torch.allclose(padded[:, -10:], torch.tensor(SILENT_PLAN)), "then padded with silence"
+    assert fit_frames(padded, 50)[:, 41:].eq(SILENT_PLAN).all() and fit_frames(padded, 5).shape == (MELS, 5)
+
+
+def test_the_planner_draws_the_same_plan_for_a_seed_and_reconstructs_through_its_latent():
+    from genhub.plugins.wavenet.planner import MelPlanner
+
+    torch.manual_seed(0)
+    planner = MelPlanner(mels=40, frames=16, latent=4, channels=16, embed_dim=4).eval()
+    digits, speakers = torch.tensor([3, 3]), torch.tensor([1, 2])
+    first = planner.sample(digits, speakers, 2, seed=9)
+    assert first.shape == (2, 40, 16) and torch.equal(first, planner.sample(digits, speakers, 2, seed=9))
+    assert not torch.equal(first, planner.sample(digits, speakers, 2, seed=10))
+    assert not torch.allclose(planner.sample(torch.tensor([4, 4]), speakers, 2, seed=9), first), "the digit matters"
+    mean, log_var = planner.encode(first, digits, speakers)
+    assert mean.shape == log_var.shape == (2, 4)
+    with pytest.raises(ValueError, match="multiple of 8"):
+        MelPlanner(frames=20)
 
 
 def test_the_position_condition_follows_the_absolute_sample_index():
@@ -122,6 +187,54 @@ def test_training_scores_held_out_training_clips_each_epoch_and_the_test_clips_o
     assert not [r for r in log if r["split"] == "test"] and 0 < config["metrics"]["test_bits_per_sample"] < 8.5
 
 
+def test_a_planned_variant_trains_both_stages_on_real_fsdd_and_releases_one_model(data_dir, tmp_path):
+    from genhub.plugins.wavenet import PLUGIN
+    from genhub.training.curves import read_log
+    from genhub.weights import read_config
+
+    tiny = {"vocoder": {"channels": 4, "skip_channels": 4, "dilations": [1, 2], "embed_dim": 2, "mels": 40, "hop": 100,
+                        "plan_channels": 4},
+            "planner": {"mels": 40, "frames": 80, "latent": 2, "channels": 8, "embed_dim": 2}}
+    out = PLUGIN.train(TrainRequest(variant="fsdd-mel", out_dir=tmp_path, data_dir=data_dir, epochs=2, batch_size=9,
+                                    max_steps=3, train_limit=20, model=tiny, command="genhub train wavenet"))
+    config = read_config(out / "config.json")
+    assert set(config["model"]) == {"vocoder", "planner"} and config["model"]["vocoder"]["mels"] == 40
+    assert 0 < config["metrics"]["test_bits_per_sample_given_plan"] < 8.5 and config["metrics"]["test_plan_mse"] > 0
+    # --epochs is the vocoder's; the planner keeps its recipe's, and max_steps stops both (18 clips: one
+    # planner batch an epoch, two of the vocoder's).
+    for stage, epochs in (("vocoder", [1, 2]), ("planner", [1, 2, 3])):
+        log = read_log(out / stage / "log.jsonl")
+        assert [r["epoch"] for r in log if r["split"] == "validation"] == epochs, stage
+    model = PLUGIN.build_model(config["model"])
+    from safetensors.torch import load_file
+
+    model.load_state_dict(load_file(out / "model.safetensors"))
+    from genhub.plugins.wavenet.sample import generate
+
+    *_, clips = generate(model.eval(), 2, 0.1, 3, None, 1.0, 0, chunk=10**9)
+    assert clips.shape == (2, 800) and clips.abs().max() <= 1
+
+
+def test_the_planner_loss_is_the_gaussian_nll_plus_kl():
+    from genhub.plugins.wavenet.planner import MelPlanner
+    from genhub.plugins.wavenet.train_planned import planner_loss
+
+    torch.manual_seed(0)
+    planner = MelPlanner(mels=40, frames=16, latent=4, channels=16, embed_dim=4)
+    plan = torch.randn(3, 40, 16)
+    torch.manual_seed(1)
+    with torch.no_grad():
+        fixed = planner_loss(planner, plan, None, None, sigma=1.0)
+    values = 40 * 16
+    expected = (0.5 * values * (np.log(2 * np.pi) + fixed["mse"]) + fixed["kl"]) / values
+    assert float(fixed["loss"]) == pytest.approx(float(expected), rel=1e-5)
+    torch.manual_seed(1)
+    with torch.no_grad():
+        calibrated = planner_loss(planner, plan, None, None)
+    assert float(calibrated["loss"]) == pytest.approx(
+        float((0.5 * values * (np.log(2 * np.pi * float(calibrated["mse"])) + 1) + calibrated["kl"]) / values), rel=1e-5)
+
+
 def _wav(path, data, rate):
     soundfile.write(path, data, rate)
     return path
@@ -167,6 +280,40 @@ def test_the_tab_says_a_digit_and_continues_a_recording(client, tmp_path):
     continued, _ = soundfile.read(client.predict(handle_file(str(clip)), "5", "any", 0.2, 1.0, 1,
                                                  api_name="/wavenet_continue")[0])
     assert len(continued) == 8000 + 1600, "the last second of the recording, then 0.2 s more"
+
+
+def test_the_tab_resynthesizes_a_recording_through_the_vocoder(client, data_dir):
+    from gradio_client import handle_file
+
+    real = data_dir / "fsdd" / "recordings" / "7_jackson_0.wav"
+    heard, said, picture = client.predict(handle_file(str(real)), 1.0, 3, api_name="/wavenet_vocode")
+    original, rate = soundfile.read(heard)
+    again, _ = soundfile.read(said)
+    assert rate == 8000 and len(again) == len(original) == soundfile.info(real).frames
+    assert np.abs(original).max() == pytest.approx(0.9, abs=0.01), "the recording, peak-normalized as in training"
+    assert np.array_equal(again, soundfile.read(client.predict(handle_file(str(real)), 1.0, 3,
+                                                               api_name="/wavenet_vocode")[1])[0]), "seeded"
+    from PIL import Image
+
+    assert Image.open(picture).size[1] > 300, "waveform, the recording's plan and the result's"
+
+
+@pytest.mark.parametrize("name,make,temperature,fragment", [
+    ("x.wav", lambda p: p.write_text("hello"), 1.0, "not a readable audio file"),
+    ("silent.wav", lambda p: soundfile.write(p, np.zeros(8000, np.float32), 8000), 1.0, "silent"),
+    ("tone.wav", lambda p: soundfile.write(p, 0.3 * np.sin(np.arange(8000) / 3.0), 8000), -1.0,
+     "Temperature \\(0 = greedy\\) must be a number between 0 and 2; got -1"),
+    (None, None, 1.0, "upload or record a clip first"),
+])
+def test_the_vocoder_refuses_bad_input_clearly(client, tmp_path, name, make, temperature, fragment):
+    from gradio_client import handle_file
+
+    clip = None
+    if name:
+        make(tmp_path / name)
+        clip = handle_file(str(tmp_path / name))
+    with pytest.raises(Exception, match=fragment):
+        client.predict(clip, temperature, 0, api_name="/wavenet_vocode")
 
 
 @pytest.mark.parametrize("args,fragment", [
@@ -228,15 +375,18 @@ def test_the_speech_judge_hears_no_digit_in_silence_noise_or_babble(data_dir):
 
 def test_the_tab_says_what_the_judge_hears_under_a_clip(data_dir):
     from genhub.media import pcm16
-    from genhub.plugins.wavenet.ui import ANY, judge_reading
+    from genhub.plugins.wavenet.ui import ANY, judge_reading, vocoder_reading
 
     test = load_fsdd("test", data_dir)
     three = test.waves[int((test.digits == 3).nonzero()[0])]
-    assert judge_reading((8000, pcm16(three)), "3").startswith("The judge (asked 3) hears **3**, p ")
+    assert judge_reading((8000, pcm16(three)), "3").startswith("Judge: asked 3 → heard **3**, p ")
     assert " ✗." in judge_reading((8000, pcm16(three)), "7")
     silent = judge_reading((8000, pcm16(decode(torch.full((4800,), 128)))), ANY)
-    assert silent.startswith("The judge hears no digit, p ") and "✓" not in silent
+    assert silent.startswith("Judge: heard no digit, p ") and "✓" not in silent
     assert judge_reading(None, "3") == ""
+    both = vocoder_reading((8000, pcm16(three)), (8000, pcm16(decode(torch.full((4800,), 128)))))
+    assert both.startswith("Judge: the recording → heard **3**, p ") and "resynthesized → heard **no digit**" in both
+    assert both.split(". ")[0].endswith("✗") and vocoder_reading(None, None) == ""
 
 
 def test_clips_that_say_no_digit_are_seeded_at_their_level_and_babble_keeps_the_voice(data_dir):

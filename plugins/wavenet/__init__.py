@@ -4,23 +4,34 @@ from __future__ import annotations
 
 from genhub.plugin import Option, Plugin, WeightsSpec, lazy, train_flags
 from genhub.plugins.wavenet.model import WaveNet
+from genhub.plugins.wavenet.planner import PlannedWaveNet
 from genhub.plugins.wavenet.sample import MAX_SECONDS, sample
 from genhub.plugins.wavenet.variants import FSDD_SPEAKERS, RECIPES
+
+
+def build_model(model_config: dict) -> WaveNet | PlannedWaveNet:
+    """A planned variant's config has a vocoder and a planner; a plain one is a WaveNet's arguments."""
+    return PlannedWaveNet(**model_config) if "vocoder" in model_config else WaveNet(**model_config)
+
 
 PLUGIN = Plugin(
     name="wavenet",
     title="WaveNet audio",
     description=(
         "A WaveNet generates audio one sample at a time, 8,000 per second, each a 256-way choice of "
-        "μ-law level given the samples before it (dilated causal convolutions see the last 128 ms). "
-        "It is told which digit to say, how far into the word it is and, if you like, in whose voice."
+        "μ-law level given the samples before it. In the planned variant a small model first draws the "
+        "word's plan (log-mel frames) for the digit and, if you like, the voice, and the WaveNet says it; "
+        "it also says any recording again from its plan (vocoder mode)."
     ),
     variants=(
+        WeightsSpec(variant="fsdd-mel", repo_id="genhub/wavenet-fsdd-mel", revision="v1",
+                    sha256="667ee4fea861f5279037183f02ee3e54b8397473b989079cf97ca66cc638a227",
+                    summary=RECIPES["fsdd-mel"].summary),
         WeightsSpec(variant="fsdd", repo_id="genhub/wavenet-fsdd", revision="v1",
                     sha256="8c05854877d3897a21194c140668a91d257b46157617f97fb808b94498f0c228",
-                    summary=RECIPES["fsdd"].summary),
+                    summary=RECIPES["fsdd"].summary, in_tab=False),
     ),
-    build_model=lambda model_config: WaveNet(**model_config),
+    build_model=build_model,
     # Imported on use: serving never pays for the training stack, training never for gradio.
     train=lazy("genhub.plugins.wavenet.train:train"),
     sample=sample,

@@ -33,16 +33,19 @@ def draw_uniforms(batch: int, steps: int, seed: int) -> torch.Tensor:
 @torch.no_grad()
 def generate_naive(model: WaveNet, prime: torch.Tensor, steps: int, digit: torch.Tensor | None,
                    speaker: torch.Tensor | None, temperature: float, uniforms: torch.Tensor,
-                   progress: Progress | None = None, positioned: bool = True) -> torch.Tensor:
+                   progress: Progress | None = None, positioned: bool = True,
+                   plan: torch.Tensor | None = None) -> torch.Tensor:
     """Reference generator. prime (N, P) int64 levels, P ≥ 1 -> (N, P + steps) levels.
-    ``positioned``: the prime starts the clip (else the position condition is "unspecified")."""
+    ``positioned``: the prime starts the clip (else the position condition is "unspecified").
+    ``plan``: a vocoder's log-mel frames (N, mels, F) for the whole clip, the prime included."""
     from genhub.plugins.wavenet.kernel import choose_level  # the fast path's own draw, so both sample alike
 
     seq = prime.clone()
     window = model.receptive_field
     for t in range(steps):
         start = max(0, seq.shape[1] - window)
-        logits = model(seq[:, start:], digit, speaker, start if positioned else None)[:, :, -1].double().cpu().numpy()
+        logits = model(seq[:, start:], digit, speaker, start if positioned else None, plan)[:, :, -1]
+        logits = logits.double().cpu().numpy()
         level = np.array([choose_level(row, float(temperature), float(u))
                           for row, u in zip(logits, uniforms[:, t].numpy())])
         seq = torch.cat([seq, torch.from_numpy(level).to(seq)[:, None]], dim=1)
@@ -56,11 +59,13 @@ class FastGenerator:
 
     Per layer l a queue ``queues[l, n, :dilation[l]]`` holds the layer's last ``dilation``
     inputs, each already multiplied by the first tap, plus biases and the global condition;
-    ``positions[l, f]`` is the layer's position term for frame f (one zero frame when the model
-    has no position condition)."""
+    ``local[l, n, f]`` is the layer's local-condition term for clip n in frame f: the position
+    condition's (the same for every clip), the plan condition's (``plan`` (N, mels, F), per clip),
+    or one zero frame for a model with neither; input sample t is in frame
+    min((t + frame_offset) // frame_samples, F - 1)."""
 
     def __init__(self, model: WaveNet, digit: torch.Tensor | None, speaker: torch.Tensor | None, batch: int,
-                 positioned: bool = True) -> None:
+                 positioned: bool = True, plan: torch.Tensor | None = None) -> None:
         def f(t: torch.Tensor) -> np.ndarray:
             return np.ascontiguousarray(t.detach().float().cpu().numpy())
 
@@ -69,12 +74,20 @@ class FastGenerator:
             h = model.condition(None if digit is None else digit.to(device),
                                 None if speaker is None else speaker.to(device), batch, device)
             cond = [block.condition(h) for block in model.blocks]
-            if model.position_embed is None:
-                positions = torch.zeros(len(model.blocks), 1, 2 * model.blocks[0].residual.in_channels)
+            self.frame_offset = 0
+            if model.mels:
+                if plan is None:
+                    raise ValueError("this WaveNet is a vocoder: it needs a plan (log-mel frames)")
+                features = model.plan_features(plan.to(device))                              # (N, F, E)
+                local = torch.stack([block.position(features) for block in model.blocks])   # (L, N, F, 2C)
+                self.frame_samples, self.frame_offset = model.hop, model.hop // 2
+            elif model.position_embed is None:
+                local = torch.zeros(len(model.blocks), batch, 1, 2 * model.blocks[0].residual.in_channels)
                 self.frame_samples = 1
             else:
                 rows = model.frame_embeddings(positioned)
-                positions = torch.stack([block.position(rows) for block in model.blocks])
+                local = torch.stack([block.position(rows) for block in model.blocks])[:, None].expand(
+                    -1, batch, -1, -1)
                 self.frame_samples = model.frame_samples
         blocks = model.blocks
         channels, dmax = blocks[0].residual.in_channels, max(model.dilations)
@@ -85,7 +98,7 @@ class FastGenerator:
         self.taps = np.stack([f(torch.cat([b.dilated.weight[:, :, 1], b.dilated.weight[:, :, 0]]).T)
                               for b in blocks])                                             # (L, C, 4C): [now | past]
         self.biases = np.stack([f(b.dilated.bias + c) for b, c in zip(blocks, cond)])       # (L, N, 2C)
-        self.positions = f(positions)                                                       # (L, F, 2C)
+        self.local = f(local)                                                               # (L, N, F, 2C)
         self.queues = np.repeat(self.biases[:, :, None], dmax, axis=2).copy()               # (L, N, dmax, 2C)
         self.w_res = np.stack([f(b.residual.weight[:, :, 0].T) for b in blocks])             # (L, C, C)
         self.b_res = np.stack([f(b.residual.bias) for b in blocks])
@@ -104,18 +117,20 @@ class FastGenerator:
         from genhub.plugins.wavenet.kernel import run_steps  # Numba: imported (and compiled) on first use
 
         run_steps(levels, feed, steps, temperature, uniforms, self.t, self.embed, self.causal, self.causal_bias,
-                  self.prev, self.dilations, self.taps, self.biases, self.positions, self.frame_samples,
-                  self.queues, self.w_res, self.b_res, self.w_skip, self.b_skip, self.w1, self.b1, self.w2, self.b2)
+                  self.prev, self.dilations, self.taps, self.biases, self.local, self.frame_samples,
+                  self.frame_offset, self.queues, self.w_res, self.b_res, self.w_skip, self.b_skip, self.w1, self.b1,
+                  self.w2, self.b2)
         self.t += steps
 
 
 def iter_fast(model: WaveNet, prime: torch.Tensor, steps: int, digit: torch.Tensor | None,
               speaker: torch.Tensor | None, temperature: float, uniforms: torch.Tensor,
-              progress: Progress | None = None, chunk: int = 2000, positioned: bool = True) -> Iterator[torch.Tensor]:
+              progress: Progress | None = None, chunk: int = 2000, positioned: bool = True,
+              plan: torch.Tensor | None = None) -> Iterator[torch.Tensor]:
     """The fast generator; yields the levels so far (N, P + k) after every ``chunk`` new samples
     and at the end (N, P + steps)."""
     batch, p = prime.shape
-    state = FastGenerator(model, digit, speaker, batch, positioned)
+    state = FastGenerator(model, digit, speaker, batch, positioned, plan)
     levels = np.full((batch, p + steps), -1, dtype=np.int64)       # −1: not yet sampled
     levels[:, :p] = prime.cpu().numpy()
     u = uniforms.numpy().astype(np.float64)
@@ -133,8 +148,9 @@ def iter_fast(model: WaveNet, prime: torch.Tensor, steps: int, digit: torch.Tens
 
 def generate_fast(model: WaveNet, prime: torch.Tensor, steps: int, digit: torch.Tensor | None,
                   speaker: torch.Tensor | None, temperature: float, uniforms: torch.Tensor,
-                  progress: Progress | None = None, positioned: bool = True) -> torch.Tensor:
+                  progress: Progress | None = None, positioned: bool = True,
+                  plan: torch.Tensor | None = None) -> torch.Tensor:
     """Same contract and same result as `generate_naive`."""
     *_, levels = iter_fast(model, prime, steps, digit, speaker, temperature, uniforms, progress,
-                           positioned=positioned)
+                           positioned=positioned, plan=plan)
     return levels

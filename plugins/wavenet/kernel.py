@@ -2,7 +2,8 @@
 
 `run_steps` advances a batch through ``steps`` samples: for each sample and clip, the causal
 convolution, every residual block (one product with the [now | past] taps, the queued past
-term, the gate, residual and skip), the output head and an inverse-CDF draw. Plain loops,
+term, the local condition's term for the sample's frame, the gate, residual and skip), the
+output head and an inverse-CDF draw. Plain loops,
 so no Python runs per operation; see `generation.FastGenerator` for the array layouts.
 """
 
@@ -14,7 +15,7 @@ from numba import njit
 
 @njit(cache=True, nogil=True)
 def run_steps(levels, feed, steps, temperature, uniforms, t0, embed, causal, causal_bias, prev, dilations, taps,
-              biases, positions, frame_samples, queues, w_res, b_res, w_skip, b_skip, w1, b1, w2,
+              biases, local, frame_samples, frame_offset, queues, w_res, b_res, w_skip, b_skip, w1, b1, w2,
               b2):  # pragma: no cover - compiled
     n_batch = levels.shape[0]
     n_layers, channels, four_c = taps.shape
@@ -29,7 +30,7 @@ def run_steps(levels, feed, steps, temperature, uniforms, t0, embed, causal, cau
     for k in range(steps):
         t = t0 + k
         col = feed + k
-        frame = min(t // frame_samples, positions.shape[1] - 1)
+        frame = min((t + frame_offset) // frame_samples, local.shape[2] - 1)
         for n in range(n_batch):
             e = embed[levels[n, col]]
             for o in range(channels):
@@ -47,7 +48,7 @@ def run_steps(levels, feed, steps, temperature, uniforms, t0, embed, causal, cau
                     for o in range(four_c):
                         both[o] += xi * taps[layer, i, o]
                 for o in range(c2):
-                    both[o] += queues[layer, n, slot, o] + positions[layer, frame, o]
+                    both[o] += queues[layer, n, slot, o] + local[layer, n, frame, o]
                     queues[layer, n, slot, o] = both[c2 + o] + biases[layer, n, o]  # seen again in `dilation` steps
                 for o in range(channels):
                     g[o] = np.tanh(both[o]) / (1.0 + np.exp(-both[channels + o]))

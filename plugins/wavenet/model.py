@@ -11,6 +11,11 @@ block; skips summed -> ReLU -> 1×1 -> ReLU -> 1×1.
 The position condition is a local condition in the paper's sense whose features are simply "which
 frame of the clip is this" (an embedding of t // frame_samples). A receptive field of 128 ms sees
 less than a word: without it, the model cannot tell the start of a "seven" from its end.
+
+The plan condition (``mels`` > 0) is the paper's local conditioning on a time-frequency plan:
+log-mel frames (`genhub.plugins.wavenet.plan`), one every ``hop`` samples, pass through two
+convolutions over frames (so each frame sees its neighbours) and are repeated to the sample rate;
+input sample t takes the frame nearest to it. Conditioned on a plan, the WaveNet is a vocoder.
 """
 
 from __future__ import annotations
@@ -43,10 +48,12 @@ class ResidualBlock(nn.Module):
 
     def forward(self, x: torch.Tensor, h: torch.Tensor,
                 p: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
-        """x (N, C, T), h (N, D), p (T, E) or None -> (x + residual (N, C, T), skip (N, S, T))."""
+        """x (N, C, T), h (N, D), p: the local condition, (T, E) for every clip or (N, T, E) per clip,
+        or None -> (x + residual (N, C, T), skip (N, S, T))."""
         bias = self.condition(h)[:, :, None]
         if self.position is not None:
-            bias = bias + self.position(p).T[None]
+            local = self.position(p)
+            bias = bias + (local.T[None] if local.ndim == 2 else local.transpose(1, 2))
         g = gate(self.dilated(F.pad(x, (self.dilation, 0))) + bias)
         return x + self.residual(g), self.skip(g)
 
@@ -54,25 +61,37 @@ class ResidualBlock(nn.Module):
 class WaveNet(Configurable, nn.Module):
     def __init__(self, levels: int = 256, channels: int = 32, skip_channels: int = 64,
                  dilations: Sequence[int] = tuple(2**i for i in range(10)), digits: int = 10, speakers: int = 6,
-                 embed_dim: int = 16, frame_samples: int = 0, frames: int = 0) -> None:
+                 embed_dim: int = 16, frame_samples: int = 0, frames: int = 0, mels: int = 0, hop: int = 0,
+                 plan_channels: int = 64) -> None:
         """``levels``: μ-law quantization levels; ``channels``: residual width; ``dilations``: one
         block per entry; ``digits`` / ``speakers``: condition vocabularies (each gets one more
         row, "unspecified", for a label dropped in training or left out at sampling);
         ``frame_samples`` / ``frames``: the position condition, on when both are > 0: sample t of
         a clip (t = 0 is the prime) is in frame min(t // frame_samples, frames - 1); one more
-        row, "unspecified", serves a clip continued from an unknown point."""
+        row, "unspecified", serves a clip continued from an unknown point. ``mels`` / ``hop`` /
+        ``plan_channels``: the plan condition, on when ``mels`` > 0: log-mel frames of ``mels``
+        bins, one every ``hop`` samples, seen through ``plan_channels`` features; it replaces the
+        position condition (a plan says where in the word each sample is)."""
         super().__init__()
         if (frame_samples > 0) != (frames > 0):
             raise ValueError("frame_samples and frames are both 0 (no position condition) or both > 0")
+        if mels and (frames or hop <= 0):
+            raise ValueError("a plan condition (mels > 0) needs hop > 0 and no position condition (frames = 0)")
         self.levels, self.digits, self.speakers = levels, digits, speakers
         self.frame_samples, self.frames = frame_samples, frames
+        self.mels, self.hop = mels, hop
         self.dilations = list(dilations)
         self.embed_input = nn.Embedding(levels, channels)                 # = one-hot then a 1×1 conv
         self.causal = nn.Conv1d(channels, channels, 2)
         self.digit_embed = nn.Embedding(digits + 1, embed_dim)
         self.speaker_embed = nn.Embedding(speakers + 1, embed_dim)
         self.position_embed = nn.Embedding(frames + 1, embed_dim) if frames else None
-        self.blocks = nn.ModuleList(ResidualBlock(channels, skip_channels, d, 2 * embed_dim, embed_dim if frames else 0)
+        # Two convolutions over frames: each sample's plan feature sees 3.5 frames either side.
+        self.plan_net = nn.Sequential(nn.Conv1d(mels, plan_channels, 5, padding=2), nn.LeakyReLU(0.2),
+                                      nn.Conv1d(plan_channels, plan_channels, 3, padding=1), nn.LeakyReLU(0.2)) \
+            if mels else None
+        local_dim = plan_channels if mels else embed_dim if frames else 0
+        self.blocks = nn.ModuleList(ResidualBlock(channels, skip_channels, d, 2 * embed_dim, local_dim)
                                     for d in self.dilations)
         self.head = nn.Sequential(nn.ReLU(), nn.Conv1d(skip_channels, skip_channels, 1), nn.ReLU(),
                                   nn.Conv1d(skip_channels, levels, 1))
@@ -112,12 +131,33 @@ class WaveNet(Configurable, nn.Module):
             index = self.frame_of(torch.arange(start, start + length, device=device))
         return self.frame_embeddings(start is not None)[index]
 
+    def plan_frame_of(self, t: torch.Tensor, frames: int) -> torch.Tensor:
+        """Input sample indices (0 = the prime, which predicts the clip's first sample) -> the plan
+        frame nearest to the sample each predicts, of a plan with ``frames`` frames."""
+        return ((t + self.hop // 2) // self.hop).clamp(max=frames - 1)
+
+    def plan_features(self, plan: torch.Tensor) -> torch.Tensor:
+        """plan (N, mels, F) -> per-frame features (N, F, plan_channels)."""
+        return self.plan_net(plan).transpose(1, 2)
+
+    def planned(self, plan: torch.Tensor, start: int, length: int) -> torch.Tensor:
+        """The plan condition of input samples start .. start + length - 1: (N, length, plan_channels)."""
+        index = self.plan_frame_of(torch.arange(start, start + length, device=plan.device), plan.shape[2])
+        return self.plan_features(plan)[:, index]
+
     def forward(self, levels: torch.Tensor, digit: torch.Tensor | None = None,
-                speaker: torch.Tensor | None = None, start: int | None = 0) -> torch.Tensor:
+                speaker: torch.Tensor | None = None, start: int | None = 0,
+                plan: torch.Tensor | None = None) -> torch.Tensor:
         """levels (N, T) int64, the clip's samples start .. start + T - 1 (start None: position
-        unspecified) -> logits (N, 256, T) for the next sample at every t."""
+        unspecified) -> logits (N, 256, T) for the next sample at every t. A model with a plan
+        condition needs ``plan`` (N, mels, F), the clip's log-mel frames from sample 0 on."""
         h = self.condition(digit, speaker, len(levels), levels.device)
-        p = self.positions(start, levels.shape[1], levels.device)
+        if self.mels:
+            if plan is None or start is None:
+                raise ValueError("this WaveNet is a vocoder: it needs a plan (log-mel frames) and a known start")
+            p = self.planned(plan, start, levels.shape[1])
+        else:
+            p = self.positions(start, levels.shape[1], levels.device)
         x = self.causal(F.pad(self.embed_input(levels).transpose(1, 2), (1, 0)))
         skip = 0
         for block in self.blocks:

@@ -10,9 +10,13 @@ import torch
 from genhub.plugin import SampleRequest, Samples
 from genhub.plugins.wavenet.audio import decode, encode, normalize
 from genhub.plugins.wavenet.generation import draw_uniforms, iter_fast
+from genhub.plugins.wavenet.plan import HOP, fit_frames, plan_of
+from genhub.plugins.wavenet.planner import PlannedWaveNet
 from genhub.plugins.wavenet.variants import SAMPLE_RATE, SILENCE
 
 MAX_SECONDS = 5.0
+PLAN_SEED_OFFSET = 2**32
+"""A plan's latent is drawn from seed + this, apart from the sampling noise drawn from the seed."""
 
 
 def speaker_index(config: Mapping[str, Any], speaker: str | None) -> int | None:
@@ -33,11 +37,25 @@ def prime_levels(prime: torch.Tensor | None, count: int) -> torch.Tensor:
     return torch.cat([start, encode(normalize(prime)).expand(count, -1)], dim=1)
 
 
+def draw_plans(model: PlannedWaveNet, count: int, digits: torch.Tensor | None, speakers: torch.Tensor | None,
+               seed: int, prime: torch.Tensor | None, steps: int) -> torch.Tensor:
+    """The plans (count, mels, 1 + (1 + P + steps) // HOP) that `generate` vocodes: the prime's own
+    frames (P samples; none without a prime), then the planner's word drawn from ``seed``, then
+    silence. ``digits`` / ``speakers``: (count,) indices or None (unspecified)."""
+    plan = model.planner.sample(digits, speakers, count, seed + PLAN_SEED_OFFSET)
+    prime_samples = 0 if prime is None else len(prime)
+    if prime is not None:
+        plan = torch.cat([plan_of(normalize(prime))[:, :prime_samples // HOP].expand(count, -1, -1), plan], dim=2)
+    return fit_frames(plan, 1 + (1 + prime_samples + steps) // HOP)
+
+
 def generate(model: torch.nn.Module, count: int, seconds: float, digit: int | None, speaker: int | None,
              temperature: float, seed: int, prime: torch.Tensor | None = None, progress=None, chunk: int = 2000):
     """Yield clips so far (count, T) in [-1, 1], every ``chunk`` samples, then the whole clips
     (the prime, if given, first). ``seconds`` of new audio; temperature 0 = greedy. A prime is
-    taken from an unknown point of a recording, so its position condition is "unspecified"."""
+    taken from an unknown point of a recording, so its position condition is "unspecified".
+    A `PlannedWaveNet` first draws each clip's plan, then vocodes it; a prime's own plan
+    precedes the drawn one."""
     if not 0 < seconds <= MAX_SECONDS:
         raise ValueError(f"length must be in (0, {MAX_SECONDS:g}] seconds, got {seconds}")
     if not 0 <= temperature <= 5:
@@ -47,8 +65,33 @@ def generate(model: torch.nn.Module, count: int, seconds: float, digit: int | No
     digits = None if digit is None else torch.full((count,), digit)
     speakers = None if speaker is None else torch.full((count,), speaker)
     uniforms = draw_uniforms(count, steps, seed)
+    plan = None
+    if isinstance(model, PlannedWaveNet):
+        plan = draw_plans(model, count, digits, speakers, seed, prime, steps)
+        model = model.vocoder
     for partial in iter_fast(model, levels, steps, digits, speakers, temperature, uniforms, progress, chunk,
-                             positioned=prime is None):
+                             positioned=prime is None or plan is not None, plan=plan):
+        yield decode(partial[:, 1:])
+
+
+def wave_plan(wave: torch.Tensor) -> torch.Tensor:
+    """A recording (T,) in [-1, 1] at 8 kHz -> its plan (1, mels, 1 + T // HOP), peak-normalized as
+    the training clips were."""
+    return plan_of(normalize(wave))[None]
+
+
+def vocode(model: PlannedWaveNet, plan: torch.Tensor, steps: int, temperature: float, seed: int, progress=None,
+           chunk: int = 2000):
+    """Vocoder mode: say ``plan`` (1, mels, F) again with the WaveNet, neither digit nor speaker
+    given; yield the clip so far (1, t) in [-1, 1] every ``chunk`` samples, then the whole (1, steps)."""
+    if not isinstance(model, PlannedWaveNet):
+        raise ValueError("this variant has no vocoder; choose one with a plan (fsdd-mel)")
+    if not 0 <= temperature <= 5:
+        raise ValueError(f"temperature must be in [0, 5] (0 = greedy), got {temperature}")
+    if not 0 < steps <= MAX_SECONDS * SAMPLE_RATE:
+        raise ValueError(f"the clip must be longer than 0 and at most {MAX_SECONDS:g} s; got {steps / SAMPLE_RATE:g} s")
+    for partial in iter_fast(model.vocoder, prime_levels(None, 1), steps, None, None, temperature,
+                             draw_uniforms(1, steps, seed), progress, chunk, plan=plan):
         yield decode(partial[:, 1:])
 
 

@@ -36,16 +36,30 @@ def select_clips(data: SpokenDigits, index: torch.Tensor) -> SpokenDigits:
                         data.speaker_names)
 
 
+def fsdd_split(request: TrainRequest) -> tuple[SpokenDigits, SpokenDigits, SpokenDigits]:
+    """The training clips, the validation clips carved from them, and the test clips."""
+    data = load_fsdd("train", request.data_dir, request.train_limit)
+    clips = len(data.waves)
+    (kept,), (held,) = carve_validation(torch.arange(clips), size=max(1, round(clips * VALIDATION_SHARE)))
+    test = load_fsdd("test", request.data_dir, None if request.train_limit is None else 40)
+    return select_clips(data, kept), select_clips(data, held), test
+
+
 def train(request: TrainRequest) -> Path:
     if request.variant not in RECIPES:
         raise ValueError(f"unknown WaveNet variant {request.variant!r}; known: {', '.join(RECIPES)}")
     recipe = RECIPES[request.variant]
-    recipe = dataclasses.replace(recipe, model=request.architecture(recipe.model))
-    data = load_fsdd("train", request.data_dir, request.train_limit)
-    clips = len(data.waves)
-    (kept,), (held,) = carve_validation(torch.arange(clips), size=max(1, round(clips * VALIDATION_SHARE)))
-    data, validation = select_clips(data, kept), select_clips(data, held)
-    test = load_fsdd("test", request.data_dir, None if request.train_limit is None else 40)
+    if "vocoder" in recipe.model:  # a planned variant: ``model`` is laid over each stage's arguments
+        stages = {stage: {**arguments, **(request.model or {}).get(stage, {})}
+                  for stage, arguments in recipe.model.items()}
+        recipe = dataclasses.replace(recipe, model=stages)
+    else:
+        recipe = dataclasses.replace(recipe, model=request.architecture(recipe.model))
+    data, validation, test = fsdd_split(request)
+    if "vocoder" in recipe.model:
+        from genhub.plugins.wavenet.train_planned import train_planned
+
+        return train_planned(request, recipe, data, validation, test)
     levels, lengths = clip_tensors(data.waves, recipe.max_samples)
     config = FitConfig(epochs=request.epochs or recipe.epochs, batch_size=request.batch_size or recipe.batch_size,
                        lr=request.lr or recipe.lr, max_steps=request.max_steps, seed=request.seed, grad_clip=1.0,

@@ -1,8 +1,11 @@
-"""The "WaveNet audio" tab: say a digit in a chosen voice, or continue a recording.
+"""The "WaveNet audio" tab: say a digit in a chosen voice, continue a recording, or (a planned
+variant) say a recording again through the vocoder.
 
-Both handlers are generators: the player updates every quarter second of generated audio
-(with a progress bar), then the waveform and spectrogram appear. API endpoints:
-``wavenet_generate`` and ``wavenet_continue``.
+The handlers are generators: the player updates every quarter second of generated audio (with a
+progress bar), then the picture appears: the waveform with the plan the WaveNet was told and the
+plan of what it said (a planned variant), or the waveform and spectrogram. Under a clip, the
+project's spoken-digit judge says what it hears. API endpoints: ``wavenet_generate``,
+``wavenet_continue`` and ``wavenet_vocode``.
 
 The digit, speaker, length and temperature controls come from the plugin's ``label``,
 ``speaker``, ``seconds`` and ``temperature`` sample options (`genhub.options.Option`): default,
@@ -23,7 +26,10 @@ from genhub.media import pcm16
 from genhub.options import Option
 from genhub.page import SILENT_AUDIO_CLASS, caption
 from genhub.plugin import MAX_SEED, TabContext
-from genhub.plugins.wavenet.sample import generate
+from genhub.plugins.wavenet.audio import normalize
+from genhub.plugins.wavenet.pictures import plan_and_result
+from genhub.plugins.wavenet.planner import PlannedWaveNet
+from genhub.plugins.wavenet.sample import MAX_SECONDS, draw_plans, generate, vocode, wave_plan
 from genhub.plugins.wavenet.variants import SAMPLE_RATE
 from genhub.reproduce import sample_command
 from genhub.zerogpu import MIN_GPU_SECONDS, gpu_seconds
@@ -106,27 +112,51 @@ def unmarked() -> dict:
     return gr.update(elem_classes=[])
 
 
-def judge_reading(clip: tuple[int, np.ndarray] | None, asked: str) -> str:
+def heard(clip: tuple[int, np.ndarray]) -> tuple[str, float, dict]:
     """What the project's spoken-digit judge hears in the first second of ``clip`` (Gradio's
-    (rate, int16 samples) at 8 kHz), as a line under the player: "asked 3 → heard 5 (p 0.62)",
+    (rate, int16 samples) at 8 kHz): the digit ("0"-"9") or "no digit", its probability, and the
+    judge's config. Raises WeightsError when the judge's weights are missing or corrupt."""
+    from genhub.training.evaluation.speech import NOT_A_DIGIT, load_speech_judge, read_digits
+
+    judge, config = load_speech_judge()
+    probs = read_digits(judge, [player_wave(clip)])[0]
+    best = int(probs.argmax())
+    return ("no digit" if best == NOT_A_DIGIT else str(best)), float(probs[best]), config
+
+
+def judge_note(config: dict) -> str:
+    return (f"The judge is a log-mel classifier trained on FSDD ({config['metrics']['test_accuracy']:.1%} on real test "
+            "clips; it hears no digit in silence, noise or shuffled speech), reading a clip's first second.")
+
+
+def judge_reading(clip: tuple[int, np.ndarray] | None, asked: str) -> str:
+    """The judge's reading of ``clip`` as a line under the player: "asked 3 → heard **5**, p 0.62 ✗",
     or that it hears no digit. ``asked`` is the digit dropdown's value."""
     if clip is None:
         return ""
-    from genhub.training.evaluation.speech import NOT_A_DIGIT, load_speech_judge, read_digits
     from genhub.weights import WeightsError
 
     try:
-        judge, config = load_speech_judge()
+        digit, p, config = heard(clip)
     except WeightsError as err:
         return f"The judge is unavailable: {err}"
-    probs = read_digits(judge, [player_wave(clip)])[0]
-    heard = int(probs.argmax())
-    said = "no digit" if heard == NOT_A_DIGIT else f"**{heard}**"
-    verdict = "" if asked == ANY else (" ✓" if str(heard) == asked else " ✗")
-    accuracy = config["metrics"]["test_accuracy"]
-    return (f"The judge {'' if asked == ANY else f'(asked {asked}) '}hears {said}, p {float(probs[heard]):.2f}"
-            f"{verdict}. It is a log-mel classifier trained on FSDD ({accuracy:.1%} on real test clips; it hears "
-            "no digit in silence, noise or shuffled speech), reading the clip's first second.")
+    said = digit if digit == "no digit" else f"**{digit}**"
+    verdict = "" if asked == ANY else (" ✓" if digit == asked else " ✗")
+    return f"Judge: {'' if asked == ANY else f'asked {asked} → '}heard {said}, p {p:.2f}{verdict}. {judge_note(config)}"
+
+
+def vocoder_reading(original: tuple[int, np.ndarray] | None, result: tuple[int, np.ndarray] | None) -> str:
+    """The judge's readings of a recording and of the vocoder's resynthesis, as one line."""
+    if original is None or result is None:
+        return ""
+    from genhub.weights import WeightsError
+
+    try:
+        (before, p_before, config), (after, p_after, _) = heard(original), heard(result)
+    except WeightsError as err:
+        return f"The judge is unavailable: {err}"
+    return (f"Judge: the recording → heard **{before}**, p {p_before:.2f}; resynthesized → heard **{after}**, "
+            f"p {p_after:.2f}{' ✓' if before == after else ' ✗'}. {judge_note(config)}")
 
 
 def no_reading() -> str:
@@ -164,7 +194,14 @@ def build_tab(context: TabContext) -> None:
                           else "Try another seed, or a temperature near 1."))
         title = (f"digit {digit}, speaker {speaker}, T = {temperature:g}, seed {seed}: "
                  + ("silent" if sound < SILENT_SECONDS else f"{sound:.2f} s of sound"))
-        yield as_player(clips[0]), waveform_and_spectrogram(clips[0], SAMPLE_RATE, title)
+        model = loaded().model
+        if isinstance(model, PlannedWaveNet):
+            one = None if digit_index is None else torch.tensor([digit_index])
+            voice = None if speaker_index is None else torch.tensor([speaker_index])
+            plan = draw_plans(model, 1, one, voice, seed, prime, int(round(seconds * SAMPLE_RATE)))
+            yield as_player(clips[0]), plan_and_result(plan[0], clips[0], title)
+        else:
+            yield as_player(clips[0]), waveform_and_spectrogram(clips[0], SAMPLE_RATE, title)
 
     @gpu_seconds(gpu_time)
     @sample_command(clip_command)
@@ -207,6 +244,44 @@ def build_tab(context: TabContext) -> None:
             gr.Info(f"using the last {PRIME_SECONDS:g} s of the {len(wave) / SAMPLE_RATE:.1f} s recording as the prime")
         yield from run(prime, digit, speaker, seconds, temperature, seed, progress)
 
+    @gpu_seconds(lambda **_: gpu_time(MAX_SECONDS))
+    def resynthesize(path, temperature, seed, progress=gr.Progress()):
+        """Vocoder mode: a recording's plan (its log-mel frames), said again by the WaveNet (8 kHz).
+
+        Args:
+            path: an audio file of speech (WAV, MP3, ...; any rate, mono or stereo; at most 60 s, of which the
+                first 5 s are used), uploaded to this app first
+            temperature: divides the logits, 0 (greedy) to 2; 1 samples the model as trained
+            seed: the noise seed, a whole number 0 to 2147483647; the same seed gives the same clip
+        Returns:
+            the recording as the vocoder heard it (WAV file, 8 kHz mono, peak-normalized)
+            the resynthesized clip (WAV file, 8 kHz mono; updated every 0.25 s while it generates)
+            the waveform, the recording's plan and the result's plan (PNG file)
+        """
+        if not path:
+            raise gr.Error("upload or record a clip first")
+        temperature = inputs.number("temperature", temperature, temperature_slider.minimum, temperature_slider.maximum)
+        seed = inputs.integer("seed", seed, 0, MAX_SEED)
+        model = loaded().model
+        if not isinstance(model, PlannedWaveNet):
+            raise gr.Error("this variant has no vocoder: choose a planned variant (fsdd-mel)")
+        with inputs.user_errors(AudioInputError):
+            wave = load_clip(path, SAMPLE_RATE, MAX_UPLOAD_SECONDS)
+        limit = int(MAX_SECONDS * SAMPLE_RATE)
+        if len(wave) > limit:
+            gr.Info(f"using the first {MAX_SECONDS:g} s of the {len(wave) / SAMPLE_RATE:.1f} s recording")
+            wave = wave[:limit]
+        if sounding_seconds(wave, SAMPLE_RATE) < SILENT_SECONDS:
+            raise gr.Error("the recording is silent: there is nothing to resynthesize")
+        wave = normalize(wave)
+        plan = wave_plan(wave)
+        clip = None
+        for clip in vocode(model, plan, len(wave), temperature, seed, chunk=SAMPLE_RATE // 4,
+                           progress=lambda done, todo: progress(done / todo, desc="generating samples")):
+            yield as_player(wave), as_player(clip[0]), None
+        title = f"resynthesized, T = {temperature:g}, seed {seed}"
+        yield as_player(wave), as_player(clip[0]), plan_and_result(plan[0], clip[0], title, "recording's plan")
+
     label, speaker_option = options["label"], options["speaker"]
     with gr.Row():
         digit = gr.Dropdown(choices(label), value=shown(label.default), label="Digit", elem_id="wavenet-digit")
@@ -224,12 +299,26 @@ def build_tab(context: TabContext) -> None:
         recording = gr.Audio(sources=["upload", "microphone"], type="filepath",
                              label="A short clip (resampled to 8 kHz)")
         cont = gr.Button("Continue it")
+    with gr.Accordion("Vocoder: say a recording again", open=False):
+        speech = gr.Audio(sources=["upload", "microphone"], type="filepath",
+                          label="Speech (resampled to 8 kHz; the first 5 s)", elem_id="wavenet-vocoder-input")
+        revoice = gr.Button("Resynthesize it")
+        with gr.Row():
+            original = gr.Audio(label="The recording, as the vocoder hears it", type="numpy", interactive=False,
+                                elem_id="wavenet-vocoder-original")
+            resynthesized = gr.Audio(label="Resynthesized by the WaveNet", type="numpy", interactive=False,
+                                     elem_id="wavenet-vocoder-result")
+        vocoder_picture = gr.Image(label="Waveform, the recording's plan and the result's", type="pil", format="png",
+                                   interactive=False, elem_id="wavenet-vocoder-picture")
+        vocoder_judge = gr.Markdown(elem_id="wavenet-vocoder-judge")
     player = gr.Audio(label="Generated (8 kHz; download with the player's button)", type="numpy", interactive=False,
                       elem_id="wavenet-audio")
     picture = gr.Image(label="Waveform and spectrogram", type="pil", format="png", interactive=False,
                        elem_id="wavenet-picture")
-    caption("8,000 samples a second, each drawn from a 256-level μ-law distribution given the last 128 ms, the digit,"
-            " the speaker and how far into the word it is. The picture: waveform and log-mel spectrogram.")
+    caption("8,000 samples a second, each drawn from a 256-level μ-law distribution. The planned variant (fsdd-mel, "
+            "the default) first draws the word's plan, log-mel frames for the digit in the speaker's voice; the "
+            "WaveNet says it, seeing the plan and the last 34 ms. The picture: the waveform, the plan, and the plan "
+            "of what it said. The fsdd variant is told only the digit, the speaker and how far into the word it is.")
     reading = gr.Markdown(elem_id="wavenet-judge")
     controls = [digit, speaker, seconds_slider, temperature_slider, seed]
     # The endpoints return plain values (a file to API clients); marking the player is the page's own
@@ -243,4 +332,8 @@ def build_tab(context: TabContext) -> None:
             marked_if_silent, player, player, **page_only)
         if button is go:  # a continuation's first second is the recording, not the model
             done.then(judge_reading, [player, digit], reading, **page_only)
+    revoice.click(no_reading, None, vocoder_judge, **page_only)
+    revoice.click(resynthesize, [speech, temperature_slider, seed], [original, resynthesized, vocoder_picture],
+                  api_name="wavenet_vocode", **context.events("long")).then(
+        vocoder_reading, [original, resynthesized], vocoder_judge, **page_only)
 

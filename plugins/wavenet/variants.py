@@ -26,9 +26,23 @@ class VariantRecipe:
     tail: int = 400
     """Samples of silence after a clip's end that still count in the loss: the model learns to stop."""
     summary: str = ""
+    planner_epochs: int = 0
+    """A planned variant (``model`` = {"vocoder": ..., "planner": ...}): the planner's epochs."""
+    planner_batch_size: int = 64
+    planner_lr: float = 1e-3
+    planner_sigma: float | None = None
+    """The planner decoder's standard deviation in plan units; None: the σ-VAE's, set by the error."""
 
 
 RECIPES = {
+    "fsdd-mel": VariantRecipe(
+        model={"vocoder": {"levels": 256, "channels": 48, "skip_channels": 64,
+                           "dilations": [2**i for i in range(8)] + [1, 2, 4, 8], "digits": 10, "speakers": 6,
+                           "embed_dim": 16, "mels": 40, "hop": 100, "plan_channels": 64},
+               "planner": {"mels": 40, "frames": 80, "latent": 16, "channels": 128, "digits": 10, "speakers": 6,
+                           "embed_dim": 32}},
+        epochs=450, batch_size=64, lr=1e-3, planner_epochs=150, planner_sigma=1.0,
+        summary="FSDD spoken digits: a planner draws the word's log-mel plan, a WaveNet vocoder says it (8 kHz μ-law)"),
     "fsdd": VariantRecipe(
         model={"levels": 256, "channels": 32, "skip_channels": 64, "dilations": [2**i for i in range(10)],
                "digits": 10, "speakers": 6, "embed_dim": 16, "frame_samples": 400, "frames": 12},

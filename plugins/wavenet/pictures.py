@@ -1,0 +1,43 @@
+"""Pictures of a planned clip: its waveform, the plan it was told and the plan of what it said."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import torch
+from PIL import Image
+
+from genhub.plugins.wavenet.plan import HOP, SILENT_PLAN, plan_of
+from genhub.plugins.wavenet.variants import SAMPLE_RATE
+
+
+def plan_and_result(plan: torch.Tensor, wave: torch.Tensor, title: str = "", plan_label: str = "plan") -> Image.Image:
+    """plan (mels, F) and the clip (T,) in [-1, 1] at 8 kHz -> a PNG-ready picture: the waveform, the
+    plan and the result's own plan (its log-mel frames, same scale), one above the other, on one time axis."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    x = wave.detach().float().cpu()
+    said = plan_of(x)
+    seconds = len(x) / SAMPLE_RATE
+    fig, (top, middle, bottom) = plt.subplots(3, 1, figsize=(7, 5), sharex=True)
+    top.plot(np.arange(len(x)) / SAMPLE_RATE, x.numpy(), linewidth=0.6)
+    top.set_ylim(-1, 1)
+    top.set_ylabel("amplitude")
+    top.set_title(title)
+    for axis, frames, label in ((middle, plan, plan_label), (bottom, said, "result")):
+        frames = frames.detach().float().cpu()[:, : 1 + len(x) // HOP]
+        axis.imshow(frames.numpy(), origin="lower", aspect="auto", cmap="magma", vmin=SILENT_PLAN, vmax=1.5,
+                    extent=(0, frames.shape[1] * HOP / SAMPLE_RATE, 0, frames.shape[0]), interpolation="nearest")
+        axis.set_ylabel(f"{label}\nmel bin")
+    bottom.set_xlim(0, seconds)
+    bottom.set_xlabel("seconds")
+    fig.tight_layout()
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=80)
+    plt.close(fig)
+    buffer.seek(0)
+    return Image.open(buffer).convert("RGB")
