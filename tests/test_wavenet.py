@@ -231,8 +231,9 @@ def test_the_planner_loss_is_the_gaussian_nll_plus_kl():
     torch.manual_seed(1)
     with torch.no_grad():
         calibrated = planner_loss(planner, plan, None, None)
+    mse = float(calibrated["mse"])
     assert float(calibrated["loss"]) == pytest.approx(
-        float((0.5 * values * (np.log(2 * np.pi * float(calibrated["mse"])) + 1) + calibrated["kl"]) / values), rel=1e-5)
+        float((0.5 * values * (np.log(2 * np.pi * mse) + 1) + calibrated["kl"]) / values), rel=1e-5)
 
 
 def _wav(path, data, rate):
