@@ -167,7 +167,9 @@ def _shower(plugin: Plugin, app: gr.Blocks, block_fn: BlockFunction, api_name: s
     handler = block_fn.fn
     listed = [i for i, block in enumerate(block_fn.inputs) if not getattr(block, "skip_api", False)]
     where = next((i for i, block in enumerate(block_fn.inputs) if block is variant), None)
-    only = plugin.default_variant if len(plugin.variants) == 1 else None  # a handler without the selector uses it
+    # A handler without the selector uses the default variant, the only one when the tab offers one.
+    offered = [spec for spec in plugin.variants if getattr(spec, "in_tab", True)]
+    only = plugin.default_variant if len(offered) == 1 else None
     names: list[str] = []
 
     def show(request: gr.Request, *raw: Any) -> tuple[str, Any, Any]:

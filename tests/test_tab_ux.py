@@ -213,13 +213,13 @@ def test_a_silent_wavenet_clip_is_called_silent(page):
     marker = page.evaluate("() => getComputedStyle(document.querySelector('#wavenet-audio .waveform-container'), "
                            "'::after').content")
     assert hidden and marker == '"silent"', (hidden, marker)
-    page.wait_for_function("() => /hears no digit/.test(document.querySelector('#wavenet-judge')?.innerText)",
+    page.wait_for_function("() => /heard no digit/.test(document.querySelector('#wavenet-judge')?.innerText)",
                            timeout=15_000)
     page.locator("#wavenet-temperature input[type=number]").fill("1")
     page.locator("#wavenet-temperature input[type=number]").press("Enter")
     choose(page, "wavenet-digit", "5")
     page.get_by_role("button", name="Say it", exact=True).click()
-    page.wait_for_function("() => /^The judge \\(asked 5\\) hears/.test(document.querySelector('#wavenet-judge')"
+    page.wait_for_function("() => /^Judge: asked 5 → heard/.test(document.querySelector('#wavenet-judge')"
                            "?.innerText)", timeout=60_000)
     choose(page, "wavenet-digit", "any")
 

@@ -17,6 +17,10 @@ from genhub.plugins.wavenet.model import WaveNet
 from genhub.plugins.wavenet.train import clip_nll, clip_tensors
 from genhub.training.data import load_fsdd
 
+TINY = {"levels": 256, "channels": 4, "skip_channels": 4, "dilations": [1, 2], "digits": 10, "speakers": 6,
+        "embed_dim": 2, "frame_samples": 400, "frames": 2}
+"""A tiny plain WaveNet (the fsdd variant's kind)."""
+
 
 def small(positions: bool = False, planned: bool = False) -> WaveNet:
     """A tiny WaveNet; with ``positions``, frames of 50 samples, the last from sample 200 on; with
@@ -178,7 +182,7 @@ def test_training_scores_held_out_training_clips_each_epoch_and_the_test_clips_o
     from genhub.weights import read_config
 
     out = PLUGIN.train(TrainRequest(variant="fsdd", out_dir=tmp_path, data_dir=data_dir, epochs=2, batch_size=9,
-                                    train_limit=20, model=PLUGIN.tiny_config["model"], command="genhub train wavenet"))
+                                    train_limit=20, model=TINY, command="genhub train wavenet"))
     config = read_config(out / "config.json")
     assert config["training"]["validation_examples"] == 2 and config["training"]["train_clips"] == 18, \
         "a tenth of the 20 limited training clips is held out"
@@ -192,11 +196,9 @@ def test_a_planned_variant_trains_both_stages_on_real_fsdd_and_releases_one_mode
     from genhub.training.curves import read_log
     from genhub.weights import read_config
 
-    tiny = {"vocoder": {"channels": 4, "skip_channels": 4, "dilations": [1, 2], "embed_dim": 2, "mels": 40, "hop": 100,
-                        "plan_channels": 4},
-            "planner": {"mels": 40, "frames": 80, "latent": 2, "channels": 8, "embed_dim": 2}}
     out = PLUGIN.train(TrainRequest(variant="fsdd-mel", out_dir=tmp_path, data_dir=data_dir, epochs=2, batch_size=9,
-                                    max_steps=3, train_limit=20, model=tiny, command="genhub train wavenet"))
+                                    max_steps=3, train_limit=20, model=PLUGIN.tiny_config["model"],
+                                    command="genhub train wavenet"))
     config = read_config(out / "config.json")
     assert set(config["model"]) == {"vocoder", "planner"} and config["model"]["vocoder"]["mels"] == 40
     assert 0 < config["metrics"]["test_bits_per_sample_given_plan"] < 8.5 and config["metrics"]["test_plan_mse"] > 0

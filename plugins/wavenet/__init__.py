@@ -43,10 +43,13 @@ PLUGIN = Plugin(
         Option("seconds", float, 0.6, "length of the clip in seconds", minimum=0.05, maximum=MAX_SECONDS, step=0.05),
         Option("temperature", float, 1.0, "divides the logits; 0 is greedy", minimum=0, maximum=5, step=0.05),
     ),
-    train_options=train_flags("epochs", "batch_size", "lr", "max_steps", "train_limit"),
+    train_options=train_flags("epochs", "batch_size", "lr", "max_steps", "train_limit", "minutes"),
     tiny_config={
-        "model": {"levels": 256, "channels": 4, "skip_channels": 4, "dilations": [1, 2], "digits": 10, "speakers": 6,
-                  "embed_dim": 2, "frame_samples": 400, "frames": 2},
+        "model": {"vocoder": {"levels": 256, "channels": 4, "skip_channels": 4, "dilations": [1, 2], "digits": 10,
+                              "speakers": 6, "embed_dim": 2, "frame_samples": 0, "frames": 0, "mels": 40, "hop": 100,
+                              "plan_channels": 4},
+                  "planner": {"mels": 40, "frames": 80, "latent": 2, "channels": 8, "digits": 10, "speakers": 6,
+                              "embed_dim": 2}},
         "data": {"sample_rate": 8000, "speakers": list(FSDD_SPEAKERS)},
     },
 )

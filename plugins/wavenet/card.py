@@ -37,7 +37,8 @@ def planned_card_text(config: Mapping[str, Any]) -> CardText:
                                 "is 8); the planner's reconstruction error of the test plans (mean squared error in "
                                 "plan units) and its KL per plan. `python -m bench.wavenet_quality` scores generated "
                                 "and resynthesized clips with the project's spoken-digit judge, beside real clips "
-                                "and the judge's reading of silence, noise and babble."})
+                                "and the judge's reading of silence, noise and babble.",
+                  **({"How it was trained": config["training"]["how"]} if "how" in config["training"] else {})})
 
 
 def card_text(config: Mapping[str, Any]) -> CardText:
