@@ -88,6 +88,40 @@ def test_a_vocoder_generates_the_same_audio_fast_and_naive(temperature):
     assert not torch.equal(fast, other), "the plan steers the samples"
 
 
+def test_a_continued_word_is_told_the_primes_own_plan_then_the_drawn_word():
+    from genhub.plugins.wavenet import PLUGIN
+    from genhub.plugins.wavenet.audio import normalize
+    from genhub.plugins.wavenet.plan import SILENT_PLAN, plan_of
+    from genhub.plugins.wavenet.sample import PLAN_SEED_OFFSET, draw_plans, generate
+
+    torch.manual_seed(0)
+    model = PLUGIN.build_model(PLUGIN.tiny_config["model"]).eval()
+    prime = 0.3 * torch.sin(torch.arange(1050) / 5.0)
+    plans = draw_plans(model, 2, torch.tensor([3, 3]), None, 4, prime, 800)
+    assert plans.shape == (2, 40, 1 + (1 + 1050 + 800) // 100)
+    assert torch.allclose(plans[0, :, :10], plan_of(normalize(prime))[:, :10]), "the prime's 10 whole frames first"
+    drawn = model.planner.sample(torch.tensor([3, 3]), None, 2, 4 + PLAN_SEED_OFFSET)
+    assert torch.equal(plans[:, :, 10:], drawn[:, :, :9]), "then the planner's word, cut to what is said"
+    long = draw_plans(model, 1, None, None, 4, None, 12_000)
+    assert long.shape[2] == 121 and long[0, :, 80:].eq(SILENT_PLAN).all(), "a word lasts 80 frames, then silence"
+    short = draw_plans(model, 1, None, None, 4, prime[:60], 800)          # under one frame, and the mel window
+    assert torch.equal(short, model.planner.sample(None, None, 1, 4 + PLAN_SEED_OFFSET)[:, :, :9]), "no frame of its own"
+    *_, clip = generate(model, 1, 0.1, 3, None, 1.0, 0, prime=prime[:60], chunk=10**9)
+    assert clip.shape == (1, 60 + 800)
+
+
+def test_a_vocoder_refuses_a_plan_of_the_wrong_shape():
+    model = small(planned=True)
+    prime, u = torch.full((2, 1), 128), draw_uniforms(2, 10, 0)
+    for plan in (torch.randn(1, 40, 5), torch.randn(2, 20, 5), torch.randn(2, 40, 0)):
+        with pytest.raises(ValueError, match="a plan must be"):
+            generate_fast(model, prime, 10, None, None, 1.0, u, plan=plan)
+    with pytest.raises(ValueError, match="a plan must be"):
+        model(torch.full((2, 10), 128), plan=torch.randn(1, 40, 5))
+    with pytest.raises(ValueError, match="cannot be unspecified"):
+        generate_fast(model, prime, 10, None, None, 1.0, u, plan=torch.randn(2, 40, 5), positioned=False)
+
+
 def test_the_plan_condition_reaches_only_samples_near_its_frame():
     model = small(planned=True)
     x = torch.randint(0, 256, (1, 400))

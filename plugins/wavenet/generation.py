@@ -54,6 +54,14 @@ def generate_naive(model: WaveNet, prime: torch.Tensor, steps: int, digit: torch
     return seq
 
 
+def check_plan(model: WaveNet, plan: torch.Tensor | None, batch: int) -> None:
+    """ValueError unless ``plan`` is (batch, model.mels, F ≥ 1): the fast loop reads it unchecked."""
+    if plan is None:
+        raise ValueError("this WaveNet is a vocoder: it needs a plan (log-mel frames)")
+    if plan.ndim != 3 or plan.shape[0] != batch or plan.shape[1] != model.mels or plan.shape[2] < 1:
+        raise ValueError(f"a plan must be (batch {batch}, mels {model.mels}, frames ≥ 1); got {tuple(plan.shape)}")
+
+
 class FastGenerator:
     """One batch's generation state, as flat float32 arrays for `kernel.run_steps` (compiled by Numba).
 
@@ -76,8 +84,9 @@ class FastGenerator:
             cond = [block.condition(h) for block in model.blocks]
             self.frame_offset = 0
             if model.mels:
-                if plan is None:
-                    raise ValueError("this WaveNet is a vocoder: it needs a plan (log-mel frames)")
+                check_plan(model, plan, batch)
+                if not positioned:
+                    raise ValueError("a vocoder's plan starts with the clip: its position cannot be unspecified")
                 features = model.plan_features(plan.to(device))                              # (N, F, E)
                 local = torch.stack([block.position(features) for block in model.blocks])   # (L, N, F, 2C)
                 self.frame_samples, self.frame_offset = model.hop, model.hop // 2

@@ -155,6 +155,9 @@ class WaveNet(Configurable, nn.Module):
         if self.mels:
             if plan is None or start is None:
                 raise ValueError("this WaveNet is a vocoder: it needs a plan (log-mel frames) and a known start")
+            if plan.ndim != 3 or plan.shape[0] != len(levels) or plan.shape[1] != self.mels:
+                raise ValueError(f"a plan must be (batch {len(levels)}, mels {self.mels}, frames); "
+                                 f"got {tuple(plan.shape)}")
             p = self.planned(plan, start, levels.shape[1])
         else:
             p = self.positions(start, levels.shape[1], levels.device)

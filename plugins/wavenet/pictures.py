@@ -31,7 +31,8 @@ def plan_and_result(plan: torch.Tensor, wave: torch.Tensor, title: str = "", pla
     for axis, frames, label in ((middle, plan, plan_label), (bottom, said, "result")):
         frames = frames.detach().float().cpu()[:, : 1 + len(x) // HOP]
         axis.imshow(frames.numpy(), origin="lower", aspect="auto", cmap="magma", vmin=SILENT_PLAN, vmax=1.5,
-                    extent=(0, frames.shape[1] * HOP / SAMPLE_RATE, 0, frames.shape[0]), interpolation="nearest")
+                    extent=(-HOP / 2 / SAMPLE_RATE, (frames.shape[1] - 0.5) * HOP / SAMPLE_RATE, 0, frames.shape[0]),
+                    interpolation="nearest")  # frame f is centred on sample f·HOP
         axis.set_ylabel(f"{label}\nmel bin")
     bottom.set_xlim(0, seconds)
     bottom.set_xlabel("seconds")

@@ -44,8 +44,9 @@ def draw_plans(model: PlannedWaveNet, count: int, digits: torch.Tensor | None, s
     silence. ``digits`` / ``speakers``: (count,) indices or None (unspecified)."""
     plan = model.planner.sample(digits, speakers, count, seed + PLAN_SEED_OFFSET)
     prime_samples = 0 if prime is None else len(prime)
-    if prime is not None:
-        plan = torch.cat([plan_of(normalize(prime))[:, :prime_samples // HOP].expand(count, -1, -1), plan], dim=2)
+    if prime_samples >= HOP:  # a shorter prime covers no whole frame (and is shorter than the mel window)
+        own = plan_of(normalize(prime))[:, :prime_samples // HOP].to(plan.device)
+        plan = torch.cat([own.expand(count, -1, -1), plan], dim=2)
     return fit_frames(plan, 1 + (1 + prime_samples + steps) // HOP)
 
 

@@ -7,8 +7,8 @@
    neither, is half of what it learnt. The plans get a little noise (σ `PLAN_NOISE`), so that the
    vocoder does not rely on detail a drawn plan lacks.
 2. The planner: a conditional VAE over 1-s plans (`planner.MelPlanner`). The decoder's Gaussian
-   has one variance, set to the batch's mean squared error (the σ-VAE of Rybkin et al. 2021):
-   the balance of reconstruction and KL is not a knob.
+   has one standard deviation, the recipe's ``planner_sigma`` (plan units), or, None, the root of
+   the batch's mean squared error (the σ-VAE of Rybkin et al. 2021).
 
 Each stage writes its own checkpoint folder (``out/vocoder``, ``out/planner``) and resumes from
 it, so a run cut short resumes where it stopped, and one stage can run on another machine.

@@ -54,7 +54,7 @@ of the clip is sound."""
 SILENT_SECONDS = 0.05
 """A clip with less sound than this (`genhub.audio.clips.sounding_seconds`) is called silent."""
 PRIME_SECONDS = 1.0
-"""Only the end of a recording primes the model (its receptive field is 128 ms)."""
+"""Only the end of a recording primes the model (its receptive field is 34 ms in fsdd-mel, 128 ms in fsdd)."""
 MAX_UPLOAD_SECONDS = 60.0
 GPU_SECONDS_PER_AUDIO_SECOND = 2.0
 """What a ZeroGPU request asks for per second of audio (`genhub.zerogpu`), on top of the minimum:
@@ -156,7 +156,7 @@ def vocoder_reading(original: tuple[int, np.ndarray] | None, result: tuple[int, 
     except WeightsError as err:
         return f"The judge is unavailable: {err}"
     return (f"Judge: the recording → heard **{before}**, p {p_before:.2f}; resynthesized → heard **{after}**, "
-            f"p {p_after:.2f}{' ✓' if before == after else ' ✗'}. {judge_note(config)}")
+            f"p {p_after:.2f}{' ✓' if before == after != 'no digit' else ' ✗'}. {judge_note(config)}")
 
 
 def no_reading() -> str:
@@ -216,7 +216,8 @@ def build_tab(context: TabContext) -> None:
             seed: the noise seed, a whole number 0 to 2147483647; the same seed gives the same clip
         Returns:
             the clip (WAV file, 8 kHz mono; updated every 0.25 s while it generates)
-            its waveform and spectrogram (PNG file)
+            its picture (PNG file): the waveform, the plan and the plan of what was said (planned variants), or
+                the waveform and spectrogram
         """
         yield from run(None, digit, speaker, seconds, temperature, seed, progress)
 
@@ -233,7 +234,8 @@ def build_tab(context: TabContext) -> None:
             seed: the noise seed, a whole number 0 to 2147483647; the same seed gives the same clip
         Returns:
             the clip (WAV file, 8 kHz mono; updated every 0.25 s while it generates)
-            its waveform and spectrogram (PNG file)
+            its picture (PNG file): the waveform, the plan and the plan of what was said (planned variants), or
+                the waveform and spectrogram
         """
         if not path:
             raise gr.Error("upload or record a clip first")
@@ -272,7 +274,7 @@ def build_tab(context: TabContext) -> None:
             gr.Info(f"using the first {MAX_SECONDS:g} s of the {len(wave) / SAMPLE_RATE:.1f} s recording")
             wave = wave[:limit]
         if sounding_seconds(wave, SAMPLE_RATE) < SILENT_SECONDS:
-            raise gr.Error("the recording is silent: there is nothing to resynthesize")
+            raise gr.Error(f"the recording's first {MAX_SECONDS:g} s are silent: there is nothing to resynthesize")
         wave = normalize(wave)
         plan = wave_plan(wave)
         clip = None
@@ -313,7 +315,8 @@ def build_tab(context: TabContext) -> None:
         vocoder_judge = gr.Markdown(elem_id="wavenet-vocoder-judge")
     player = gr.Audio(label="Generated (8 kHz; download with the player's button)", type="numpy", interactive=False,
                       elem_id="wavenet-audio")
-    picture = gr.Image(label="Waveform and spectrogram", type="pil", format="png", interactive=False,
+    picture = gr.Image(label="Waveform with the plan and what was said (or the spectrogram)", type="pil",
+                       format="png", interactive=False,
                        elem_id="wavenet-picture")
     caption("8,000 samples a second, each drawn from a 256-level μ-law distribution. The planned variant (fsdd-mel, "
             "the default) first draws the word's plan, log-mel frames for the digit in the speaker's voice; the "
