@@ -8,8 +8,11 @@ import numpy as np
 import torch
 from PIL import Image
 
-from genhub.plugins.wavenet.plan import HOP, SILENT_PLAN, plan_of
+from genhub.plugins.wavenet.plan import HOP, plan_of
 from genhub.plugins.wavenet.variants import SAMPLE_RATE
+
+PLAN_RANGE = (-0.5, 2.0)
+"""The colour scale's plan values: a recording's quiet parts near the bottom, digital silence below it (black)."""
 
 
 def plan_and_result(plan: torch.Tensor, wave: torch.Tensor, title: str = "", plan_label: str = "plan") -> Image.Image:
@@ -30,7 +33,7 @@ def plan_and_result(plan: torch.Tensor, wave: torch.Tensor, title: str = "", pla
     top.set_title(title)
     for axis, frames, label in ((middle, plan, plan_label), (bottom, said, "result")):
         frames = frames.detach().float().cpu()[:, : 1 + len(x) // HOP]
-        axis.imshow(frames.numpy(), origin="lower", aspect="auto", cmap="magma", vmin=SILENT_PLAN, vmax=1.5,
+        axis.imshow(frames.numpy(), origin="lower", aspect="auto", cmap="magma", vmin=PLAN_RANGE[0], vmax=PLAN_RANGE[1],
                     extent=(-HOP / 2 / SAMPLE_RATE, (frames.shape[1] - 0.5) * HOP / SAMPLE_RATE, 0, frames.shape[0]),
                     interpolation="nearest")  # frame f is centred on sample f·HOP
         axis.set_ylabel(f"{label}\nmel bin")

@@ -4,8 +4,9 @@ A vocoder WaveNet (`model.WaveNet` with ``mels`` > 0) turns a plan into audio; `
 draws a plan for a digit in a speaker's voice. Both read plans made here, from 8 kHz clips
 peak-normalized as the WaveNet's training clips are (`audio.normalize`).
 
-Plan values: (ln(mel magnitude) + 4) / 4, so speech lies roughly in [-1.5, 1.5] and digital
-silence is `SILENT_PLAN` (about -1.88).
+Plan values: (ln(mel magnitude) + 4) / 4. In peak-normalized FSDD clips, recording included,
+they lie in about [-0.2, 1.9] (1st to 99th percentile); digital silence is `SILENT_PLAN`
+(about -1.88).
 """
 
 from __future__ import annotations
