@@ -131,6 +131,10 @@ def continuation(clip: Any) -> tuple[str, list]:
     return "wavenet_continue", [clip, "3", "any", 0.1, 1.0, 0]
 
 
+def vocoding(clip: Any, temperature: Any = 1.0, seed: Any = 0) -> tuple[str, list]:
+    return "wavenet_vocode", [clip, temperature, seed]
+
+
 NOT_UPLOADED = {"path": "/etc/passwd", "meta": {"_type": "gradio.FileData"}}
 # (id, request, expected fragment of our message). A request is (api, data); values that are
 # callables are files, made and uploaded when the case runs.
@@ -214,6 +218,15 @@ CASES: list[tuple[str, Callable[[], tuple[str, list]], str]] = [
     ("audio-61s", lambda: continuation(image_file(lambda: wav(0.1 * np.sin(np.arange(61 * 8000) / 5)), "l.wav")),
      "61.0 s long; at most 60 s"),
     ("audio-none", lambda: continuation(None), "upload or record a clip first"),
+    ("vocode-text", lambda: vocoding(image_file(lambda: b"not audio at all", "clip.wav")),
+     "not a readable audio file; upload WAV, FLAC, OGG or MP3"),
+    ("vocode-quiet-click", lambda: vocoding(image_file(lambda: wav(np.r_[0.01, np.zeros(7999)]), "clip.wav")),
+     "silent"),
+    ("vocode-none", lambda: vocoding(None), "upload or record a clip first"),
+    ("vocode-temperature-nan", lambda: vocoding(image_file(lambda: wav(0.3 * np.sin(np.arange(8000) / 5)), "c.wav"),
+                                                temperature="NaN"), "Temperature (0 = greedy) must be a number"),
+    ("vocode-seed-negative", lambda: vocoding(image_file(lambda: wav(0.3 * np.sin(np.arange(8000) / 5)), "c.wav"),
+                                              seed=-1), "seed must be"),
 ]
 
 

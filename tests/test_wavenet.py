@@ -105,7 +105,8 @@ def test_a_continued_word_is_told_the_primes_own_plan_then_the_drawn_word():
     long = draw_plans(model, 1, None, None, 4, None, 12_000)
     assert long.shape[2] == 121 and long[0, :, 80:].eq(SILENT_PLAN).all(), "a word lasts 80 frames, then silence"
     short = draw_plans(model, 1, None, None, 4, prime[:60], 800)          # under one frame, and the mel window
-    assert torch.equal(short, model.planner.sample(None, None, 1, 4 + PLAN_SEED_OFFSET)[:, :, :9]), "no frame of its own"
+    alone = model.planner.sample(None, None, 1, 4 + PLAN_SEED_OFFSET)[:, :, :9]
+    assert torch.equal(short, alone), "a prime shorter than a frame adds none of its own"
     *_, clip = generate(model, 1, 0.1, 3, None, 1.0, 0, prime=prime[:60], chunk=10**9)
     assert clip.shape == (1, 60 + 800)
 
