@@ -35,6 +35,18 @@ def gate(x: torch.Tensor) -> torch.Tensor:
     return torch.tanh(a) * torch.sigmoid(b)
 
 
+def label_condition(model: nn.Module, digit: torch.Tensor | None, speaker: torch.Tensor | None, batch: int,
+                    device: torch.device) -> torch.Tensor:
+    """The digit and speaker embeddings of ``model`` (its ``digit_embed`` / ``speaker_embed``, whose
+    last rows, ``model.digits`` / ``model.speakers``, mean "unspecified"), side by side: (N, 2·embed_dim).
+    ``digit`` / ``speaker``: (N,) indices, or None for "unspecified" in every row."""
+    if digit is None:
+        digit = torch.full((batch,), model.digits, dtype=torch.long, device=device)
+    if speaker is None:
+        speaker = torch.full((batch,), model.speakers, dtype=torch.long, device=device)
+    return torch.cat([model.digit_embed(digit), model.speaker_embed(speaker)], dim=1)
+
+
 class ResidualBlock(nn.Module):
     def __init__(self, channels: int, skip_channels: int, dilation: int, condition_dim: int,
                  position_dim: int = 0) -> None:
@@ -104,11 +116,7 @@ class WaveNet(Configurable, nn.Module):
     def condition(self, digit: torch.Tensor | None, speaker: torch.Tensor | None, batch: int,
                   device: torch.device) -> torch.Tensor:
         """Global condition (N, 2·embed_dim); None means "unspecified" for every clip."""
-        if digit is None:
-            digit = torch.full((batch,), self.digits, dtype=torch.long, device=device)
-        if speaker is None:
-            speaker = torch.full((batch,), self.speakers, dtype=torch.long, device=device)
-        return torch.cat([self.digit_embed(digit), self.speaker_embed(speaker)], dim=1)
+        return label_condition(self, digit, speaker, batch, device)
 
     def frame_of(self, t: torch.Tensor) -> torch.Tensor:
         """Sample indices (any shape, int64, 0 = the prime) -> their frame indices."""

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import io
-
-import numpy as np
 import torch
 from PIL import Image
 
+from genhub.audio.pictures import draw_waveform, figure_image, pyplot
 from genhub.plugins.wavenet.plan import HOP, plan_of
 from genhub.plugins.wavenet.variants import SAMPLE_RATE
 
@@ -18,19 +16,11 @@ PLAN_RANGE = (-0.5, 2.0)
 def plan_and_result(plan: torch.Tensor, wave: torch.Tensor, title: str = "", plan_label: str = "plan") -> Image.Image:
     """plan (mels, F) and the clip (T,) in [-1, 1] at 8 kHz -> a PNG-ready picture: the waveform, the
     plan and the result's own plan (its log-mel frames, same scale), one above the other, on one time axis."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     x = wave.detach().float().cpu()
     said = plan_of(x)
     seconds = len(x) / SAMPLE_RATE
-    fig, (top, middle, bottom) = plt.subplots(3, 1, figsize=(7, 5), sharex=True)
-    top.plot(np.arange(len(x)) / SAMPLE_RATE, x.numpy(), linewidth=0.6)
-    top.set_ylim(-1, 1)
-    top.set_ylabel("amplitude")
-    top.set_title(title)
+    fig, (top, middle, bottom) = pyplot().subplots(3, 1, figsize=(7, 5), sharex=True)
+    draw_waveform(top, x, SAMPLE_RATE, title)
     for axis, frames, label in ((middle, plan, plan_label), (bottom, said, "result")):
         frames = frames.detach().float().cpu()[:, : 1 + len(x) // HOP]
         axis.imshow(frames.numpy(), origin="lower", aspect="auto", cmap="magma", vmin=PLAN_RANGE[0], vmax=PLAN_RANGE[1],
@@ -40,8 +30,4 @@ def plan_and_result(plan: torch.Tensor, wave: torch.Tensor, title: str = "", pla
     bottom.set_xlim(0, seconds)
     bottom.set_xlabel("seconds")
     fig.tight_layout()
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=80)
-    plt.close(fig)
-    buffer.seek(0)
-    return Image.open(buffer).convert("RGB")
+    return figure_image(fig)

@@ -15,7 +15,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from genhub.config import Configurable
-from genhub.plugins.wavenet.model import WaveNet
+from genhub.plugins.wavenet.model import WaveNet, label_condition
 
 
 class ResidualConv(nn.Module):
@@ -60,11 +60,8 @@ class MelPlanner(Configurable, nn.Module):
 
     def condition(self, digit: torch.Tensor | None, speaker: torch.Tensor | None, batch: int,
                   device: torch.device) -> torch.Tensor:
-        if digit is None:
-            digit = torch.full((batch,), self.digits, dtype=torch.long, device=device)
-        if speaker is None:
-            speaker = torch.full((batch,), self.speakers, dtype=torch.long, device=device)
-        return torch.cat([self.digit_embed(digit), self.speaker_embed(speaker)], dim=1)
+        """(N, 2·embed_dim), as `WaveNet.condition`."""
+        return label_condition(self, digit, speaker, batch, device)
 
     def encode(self, plan: torch.Tensor, digit: torch.Tensor | None,
                speaker: torch.Tensor | None) -> tuple[torch.Tensor, torch.Tensor]:

@@ -50,25 +50,30 @@ def draw_plans(model: PlannedWaveNet, count: int, digits: torch.Tensor | None, s
     return fit_frames(plan, 1 + (1 + prime_samples + steps) // HOP)
 
 
+def check_temperature(temperature: float) -> None:
+    if not 0 <= temperature <= 5:
+        raise ValueError(f"temperature must be in [0, 5] (0 = greedy), got {temperature}")
+
+
 def generate(model: torch.nn.Module, count: int, seconds: float, digit: int | None, speaker: int | None,
-             temperature: float, seed: int, prime: torch.Tensor | None = None, progress=None, chunk: int = 2000):
+             temperature: float, seed: int, prime: torch.Tensor | None = None, progress=None, chunk: int = 2000,
+             plan: torch.Tensor | None = None):
     """Yield clips so far (count, T) in [-1, 1], every ``chunk`` samples, then the whole clips
     (the prime, if given, first). ``seconds`` of new audio; temperature 0 = greedy. A prime is
     taken from an unknown point of a recording, so its position condition is "unspecified".
-    A `PlannedWaveNet` first draws each clip's plan, then vocodes it; a prime's own plan
-    precedes the drawn one."""
+    A `PlannedWaveNet` first draws each clip's plan (`draw_plans`, or ``plan`` if the caller drew
+    it already), then vocodes it; a prime's own plan precedes the drawn one."""
     if not 0 < seconds <= MAX_SECONDS:
         raise ValueError(f"length must be in (0, {MAX_SECONDS:g}] seconds, got {seconds}")
-    if not 0 <= temperature <= 5:
-        raise ValueError(f"temperature must be in [0, 5] (0 = greedy), got {temperature}")
+    check_temperature(temperature)
     steps = int(round(seconds * SAMPLE_RATE))
     levels = prime_levels(prime, count)
     digits = None if digit is None else torch.full((count,), digit)
     speakers = None if speaker is None else torch.full((count,), speaker)
     uniforms = draw_uniforms(count, steps, seed)
-    plan = None
     if isinstance(model, PlannedWaveNet):
-        plan = draw_plans(model, count, digits, speakers, seed, prime, steps)
+        if plan is None:
+            plan = draw_plans(model, count, digits, speakers, seed, prime, steps)
         model = model.vocoder
     for partial in iter_fast(model, levels, steps, digits, speakers, temperature, uniforms, progress, chunk,
                              positioned=prime is None or plan is not None, plan=plan):
@@ -87,8 +92,7 @@ def vocode(model: PlannedWaveNet, plan: torch.Tensor, steps: int, temperature: f
     given; yield the clip so far (1, t) in [-1, 1] every ``chunk`` samples, then the whole (1, steps)."""
     if not isinstance(model, PlannedWaveNet):
         raise ValueError("this variant has no vocoder; choose one with a plan (fsdd-mel)")
-    if not 0 <= temperature <= 5:
-        raise ValueError(f"temperature must be in [0, 5] (0 = greedy), got {temperature}")
+    check_temperature(temperature)
     if not 0 < steps <= MAX_SECONDS * SAMPLE_RATE:
         raise ValueError(f"the clip must be longer than 0 and at most {MAX_SECONDS:g} s; got {steps / SAMPLE_RATE:g} s")
     for partial in iter_fast(model.vocoder, prime_levels(None, 1), steps, None, None, temperature,

@@ -182,9 +182,14 @@ def build_tab(context: TabContext) -> None:
         seconds = inputs.number("length (s)", seconds, seconds_slider.minimum, seconds_slider.maximum)
         temperature = inputs.number("temperature", temperature, temperature_slider.minimum, temperature_slider.maximum)
         seed = inputs.integer("seed", seed, 0, MAX_SEED)
+        model, plan = loaded().model, None
+        if isinstance(model, PlannedWaveNet):  # drawn here, as generate would, to be drawn in the picture too
+            one = None if digit_index is None else torch.tensor([digit_index])
+            voice = None if speaker_index is None else torch.tensor([speaker_index])
+            plan = draw_plans(model, 1, one, voice, seed, prime, int(round(seconds * SAMPLE_RATE)))
         clips = None
-        for clips in generate(loaded().model, 1, seconds, digit_index, speaker_index, temperature, seed,
-                              prime=prime, chunk=SAMPLE_RATE // 4,
+        for clips in generate(model, 1, seconds, digit_index, speaker_index, temperature, seed,
+                              prime=prime, chunk=SAMPLE_RATE // 4, plan=plan,
                               progress=lambda done, todo: progress(done / todo, desc="generating samples")):
             yield as_player(clips[0]), None
         sound = sounding_seconds(clips[0], SAMPLE_RATE)
@@ -194,11 +199,7 @@ def build_tab(context: TabContext) -> None:
                           else "Try another seed, or a temperature near 1."))
         title = (f"digit {digit}, speaker {speaker}, T = {temperature:g}, seed {seed}: "
                  + ("silent" if sound < SILENT_SECONDS else f"{sound:.2f} s of sound"))
-        model = loaded().model
-        if isinstance(model, PlannedWaveNet):
-            one = None if digit_index is None else torch.tensor([digit_index])
-            voice = None if speaker_index is None else torch.tensor([speaker_index])
-            plan = draw_plans(model, 1, one, voice, seed, prime, int(round(seconds * SAMPLE_RATE)))
+        if plan is not None:
             yield as_player(clips[0]), plan_and_result(plan[0], clips[0], title)
         else:
             yield as_player(clips[0]), waveform_and_spectrogram(clips[0], SAMPLE_RATE, title)
