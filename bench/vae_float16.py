@@ -7,7 +7,7 @@ file and on a float16 copy of it, and the two file sizes.
 
 ``--apply`` then stores the released file in float16 (`genhub.training.release.store_float16`)
 with the measured change in its card; pin the printed sha256 in ``plugins/vae/__init__.py``.
-Writes bench/results/vae_float16.json.
+Writes bench/results/vae_float16_<variant>.json.
 """
 
 from __future__ import annotations
@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> None:
     print_table(rows)
     meta = {"variant": args.variant, "k": args.k, "test_images": len(x), "device": str(device),
             "binarization": "Bernoulli(pixel/255), seed 0", "same seeds": True}
-    print(f"wrote {write_results('vae_float16', rows, meta)}")
+    print(f"wrote {write_results(f'vae_float16_{args.variant}', rows, meta)}")
     if args.apply:
         full, half_row = rows
         subset = f"the first {len(x)} test digits" if args.limit else f"all {len(x)} test digits"

@@ -249,7 +249,7 @@ def from_pretrained(
     variant and for missing, corrupt, truncated or mismatched weights.
     """
     if isinstance(plugin, str):
-        plugin = _plugin_named(plugin)
+        plugin = plugin_named(plugin)
     try:
         spec = plugin.spec(variant)
     except KeyError as err:
@@ -266,7 +266,8 @@ def resolve_plugin_weights(plugin: Plugin | Family, spec: WeightsSpec, *,
                            package_dir=getattr(plugin, "weights_dir", None))
 
 
-def _plugin_named(name: str) -> Plugin:
+def plugin_named(name: str) -> Plugin:
+    """The built-in or installed plugin called ``name``; WeightsError when none is, or it did not load."""
     from genhub.registry import discover  # the registry imports plugins: only when asked by name
 
     try:

@@ -97,14 +97,18 @@ def test_recorded_metrics_join_config_and_card_and_leave_the_weights_alone(tmp_p
 
 
 def test_float16_storage_halves_the_file_records_its_effect_and_loads_into_float32(tmp_path):
-    from safetensors.torch import load_file
+    from safetensors.torch import load_file, save_file
 
     folder = tmp_path / "vae" / "mnist-2d"
     shutil.copytree(REPO_WEIGHTS_DIR / "vae" / "mnist-2d", folder)
+    # The release is stored in float16 itself: widen it to the float32 file a training run writes.
+    state = {name: tensor.float() for name, tensor in load_file(folder / "model.safetensors").items()}
+    save_file(state, folder / "model.safetensors", metadata={"format": "pt"})
     full = from_pretrained("vae", "mnist-2d", weights_dir=tmp_path).model
     size = (folder / "model.safetensors").stat().st_size
     sha = store_float16(folder, vae_card, "test −ELBO 1.0 → 1.0 nats (a test)")
-    assert sha == sha256_of(folder / "model.safetensors") != VAE.spec("mnist-2d").sha256
+    # Rounding the widened file again gives the released file, byte for byte.
+    assert sha == sha256_of(folder / "model.safetensors") == VAE.spec("mnist-2d").sha256
     assert {t.dtype for t in load_file(folder / "model.safetensors").values()} == {torch.float16}
     assert (folder / "model.safetensors").stat().st_size < 0.51 * size
     loaded = from_pretrained("vae", "mnist-2d", weights_dir=tmp_path)

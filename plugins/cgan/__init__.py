@@ -17,11 +17,11 @@ PLUGIN = Plugin(
         "write a number in one handwriting, keep the best of N as the discriminator rates them."
     ),
     variants=(
-        WeightsSpec(variant="mnist", repo_id="genhub/cgan-mnist", revision="v2",
-                    sha256="ee5fca3b83661b5a0897458070e60f078510bb1167856c76b45ca3b8667f4a11",
+        WeightsSpec(variant="mnist", repo_id="genhub/cgan-mnist", revision="v3",
+                    sha256="b939d22d704548152380a735fb1a2d44d6e6397224ce9026fe4ad31e37eede95",
                     summary=RECIPES["mnist"].summary),
-        WeightsSpec(variant="fashion-mnist", repo_id="genhub/cgan-fashion-mnist", revision="v1",
-                    sha256="5e25b5f715513475ac055173143f6216f692cd31388757b0c43e899cdc1027d9",
+        WeightsSpec(variant="fashion-mnist", repo_id="genhub/cgan-fashion-mnist", revision="v2",
+                    sha256="0a2173d32bbdba6665c28efae84507c07d287dfba96599616963c95b795e108d",
                     summary=RECIPES["fashion-mnist"].summary),
     ),
     build_model=lambda model_config: ConditionalGAN(**model_config),

@@ -16,8 +16,8 @@ PLUGIN = Plugin(
         "Click the latent map to decode a point, draw a digit to see where it lands."
     ),
     variants=(
-        WeightsSpec(variant="mnist-2d", repo_id="genhub/vae-mnist-2d", revision="v1",
-                    sha256="032d0c3c2c19be4ac7379ecd20409e4ee9ad21e52ce7c9c14ad50a8b03f1f6fb",
+        WeightsSpec(variant="mnist-2d", repo_id="genhub/vae-mnist-2d", revision="v2",
+                    sha256="86cdf6bf7a385efffaa1aacd67be2c89b0b1468e7b15ad708d748c4d3abff5e2",
                     summary=RECIPES["mnist-2d"].summary),
         WeightsSpec(variant="mnist-32d", repo_id="genhub/vae-mnist-32d", revision="v2",
                     sha256="2f4677641eab2612fb764742cef975a69eeff4ee421042c99c3bffa0f71aea8b",

@@ -21,11 +21,11 @@ PLUGIN = Plugin(
         "decodes every step. Trained on one turn (16 frames) of rotating MNIST; roll past it to see what holds."
     ),
     variants=(
-        WeightsSpec(variant="ode", repo_id="genhub/dynamics-rotating-mnist", revision="v1",
-                    sha256="ef9af59dac8a4ba566887f1b71a72c5c34cb163782a1a09d09983c29c3857387",
+        WeightsSpec(variant="ode", repo_id="genhub/dynamics-rotating-mnist", revision="v2",
+                    sha256="8c3a62fb6f840eeb9aa1e4035933a4c360626f0235945868c7d21fd8c143d25d",
                     summary=RECIPES["ode"].summary),
-        WeightsSpec(variant="lstm", repo_id="genhub/dynamics-rotating-mnist", revision="v1",
-                    sha256="afbc2a805391f04b457f796bd22a4f8df22feb33583f5fe496b3a78cd4855fd4",
+        WeightsSpec(variant="lstm", repo_id="genhub/dynamics-rotating-mnist", revision="v2",
+                    sha256="718962f0fc7057059268820f53df8c9d00121aad9f777329ec428269ea818d73",
                     summary=RECIPES["lstm"].summary),
     ),
     build_model=lambda model_config: DynamicsVAE(**model_config),
