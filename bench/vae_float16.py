@@ -13,33 +13,24 @@ Writes bench/results/vae_float16_<variant>.json.
 from __future__ import annotations
 
 import argparse
-import shutil
 import tempfile
 from pathlib import Path
 
 import torch
-from safetensors.torch import load_file, save_file
+from safetensors.torch import load_file
 
+from bench.float16 import float16_copy
 from bench.report import print_table, write_results
 from bench.vae_quality import evaluate_variant
 from genhub.device import pick_device
-from genhub.plugin import CONFIG_FILENAME, WEIGHTS_FILENAME
+from genhub.plugin import WEIGHTS_FILENAME
+from genhub.plugins.vae import PLUGIN as VAE
 from genhub.plugins.vae.card import card_text
 from genhub.plugins.vae.quality import binarize_fixed
 from genhub.training.data import load_idx_dataset
-from genhub.training.release import float16_state, store_float16
+from genhub.training.release import store_float16
 
 REPO = Path(__file__).resolve().parent.parent
-
-
-def float16_copy(folder: Path, into: Path) -> Path:
-    """A weights folder ``into/vae/<variant>`` holding ``folder``'s config and its weights in float16."""
-    target = into / "vae" / folder.name
-    target.mkdir(parents=True)
-    shutil.copy(folder / CONFIG_FILENAME, target / CONFIG_FILENAME)
-    state = load_file(folder / WEIGHTS_FILENAME)
-    save_file(float16_state(state), target / WEIGHTS_FILENAME, metadata={"format": "pt"})
-    return target
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -61,7 +52,7 @@ def main(argv: list[str] | None = None) -> None:
     images, _ = load_idx_dataset("mnist", "test", args.data_dir, args.limit)
     x = binarize_fixed(images)
     with tempfile.TemporaryDirectory() as scratch:
-        half = float16_copy(folder, Path(scratch))
+        half = float16_copy(VAE, args.variant, Path(scratch))
         rows = [{"stored as": "float32 (as trained)", **evaluate_variant(args.variant, x, args.k, args.batch,
                                                                            args.chunk, device, None),
                  "mb": round((folder / WEIGHTS_FILENAME).stat().st_size / 1e6, 2)},

@@ -55,12 +55,13 @@ def scored(what: str, read: torch.Tensor, asked: torch.Tensor) -> dict:
 
 
 def generated(model: torch.nn.Module, digits: torch.Tensor, speakers: torch.Tensor, seconds: float,
-              temperature: float, seed: int = 0) -> torch.Tensor:
-    """Clips (N, T) in [-1, 1] saying ``digits`` in ``speakers``' voices, one batch, seeded."""
+              temperature: float, seed: int = 0, plan_scale: float = 1.0) -> torch.Tensor:
+    """Clips (N, T) in [-1, 1] saying ``digits`` in ``speakers``' voices, one batch, seeded; a
+    planned variant draws its plans' latents from N(0, plan_scale²)."""
     n, steps = len(digits), int(seconds * SAMPLE_RATE)
     plan, wavenet = None, model
     if isinstance(model, PlannedWaveNet):
-        plan, wavenet = draw_plans(model, n, digits, speakers, seed, None, steps), model.vocoder
+        plan, wavenet = draw_plans(model, n, digits, speakers, seed, None, steps, plan_scale), model.vocoder
     levels = generate_fast(wavenet, torch.full((n, 1), SILENCE), steps, digits, speakers, temperature,
                            draw_uniforms(n, steps, seed), plan=plan)
     return decode(levels[:, 1:])

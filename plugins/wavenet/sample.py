@@ -38,11 +38,11 @@ def prime_levels(prime: torch.Tensor | None, count: int) -> torch.Tensor:
 
 
 def draw_plans(model: PlannedWaveNet, count: int, digits: torch.Tensor | None, speakers: torch.Tensor | None,
-               seed: int, prime: torch.Tensor | None, steps: int) -> torch.Tensor:
+               seed: int, prime: torch.Tensor | None, steps: int, scale: float = 1.0) -> torch.Tensor:
     """The plans (count, mels, 1 + (1 + P + steps) // HOP) that `generate` vocodes: the prime's own
-    frames (P samples; none without a prime), then the planner's word drawn from ``seed``, then
-    silence. ``digits`` / ``speakers``: (count,) indices or None (unspecified)."""
-    plan = model.planner.sample(digits, speakers, count, seed + PLAN_SEED_OFFSET)
+    frames (P samples; none without a prime), then the planner's word drawn from ``seed`` (latents
+    ~ N(0, scale²)), then silence. ``digits`` / ``speakers``: (count,) indices or None (unspecified)."""
+    plan = model.planner.sample(digits, speakers, count, seed + PLAN_SEED_OFFSET, scale)
     prime_samples = 0 if prime is None else len(prime)
     if prime_samples >= HOP:  # a shorter prime covers no whole frame (and is shorter than the mel window)
         own = plan_of(normalize(prime))[:, :prime_samples // HOP].to(plan.device)
