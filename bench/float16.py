@@ -25,8 +25,8 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import shlex
 import shutil
-import sys
 import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -95,6 +95,20 @@ def plugin_called(name: str) -> Plugin:
     return getattr(importlib.import_module(module), attribute)
 
 
+def recorded_arguments(args: argparse.Namespace, plugin: Plugin) -> list[str]:
+    """The arguments that measured the effect, as the card records them: the plugin by its name
+    (an installed package answers to it), without ``--keep`` and ``--apply``."""
+    words = ["--plugin", plugin.name, "--variant", args.variant]
+    if args.inputs or args.digits:
+        words += ["--inputs", *map(str, args.inputs)] if args.inputs else ["--digits", str(args.digits)]
+    else:
+        words += ["--count", str(args.count)]
+    words += ["--seeds", str(args.seeds)]
+    for item in args.option:
+        words += ["--option", item]
+    return words
+
+
 def card_function(plugin: Plugin):
     """The plugin's ``card.card_text`` (the package beside its ``sample`` function)."""
     package = plugin.sample.__module__.rpartition(".")[0]
@@ -111,18 +125,24 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
     parser.add_argument("--variant", required=True)
     parser.add_argument("--count", type=int, default=64, help="samples per seed (generation plugins)")
     parser.add_argument("--seeds", type=int, default=4, help="seeds 0 … N-1")
-    parser.add_argument("--inputs", type=Path, nargs="+", help="input files (translation plugins)")
-    parser.add_argument("--digits", type=int, help="translation inputs: the first N MNIST test digits")
+    given_inputs = parser.add_mutually_exclusive_group()
+    given_inputs.add_argument("--inputs", type=Path, nargs="+", help="input files (translation plugins)")
+    given_inputs.add_argument("--digits", type=int, help="translation inputs: the first N MNIST test digits")
     parser.add_argument("--data-dir", type=Path, help="datasets folder for --digits (default $GENHUB_DATA)")
     parser.add_argument("--option", action="append", default=[], metavar="NAME=VALUE",
                         help="a sample option of the plugin (repeatable); the others at their default")
     parser.add_argument("--keep", type=Path, help="leave the float16 copy in DIR/<plugin>/<variant>/")
     parser.add_argument("--apply", action="store_true", help="store the released file in float16 afterwards")
+    parser.allow_abbrev = False  # the card records the command: every flag spelled out
     args = parser.parse_args(argv)
 
     plugin = plugin_called(args.plugin)
-    given = dict(item.partition("=")[::2] for item in args.option)
-    options = checked_values(plugin.sample_options, given)
+    if any("=" not in item for item in args.option):
+        parser.error("--option takes NAME=VALUE")
+    try:
+        options = checked_values(plugin.sample_options, dict(item.split("=", 1) for item in args.option))
+    except ValueError as err:
+        parser.error(str(err))
     if plugin.task == "translate" and not (args.inputs or args.digits):
         raise SystemExit(f"{plugin.name} translates: give --inputs files or --digits N")
     full = from_pretrained(plugin, args.variant)
@@ -160,8 +180,7 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
         if not any(folder.resolve().is_relative_to(Path(home).resolve()) for home in homes):
             raise SystemExit(f"--apply rewrites a release folder of this repository or of the plugin's package; "
                              f"the weights came from {full.origin}")
-        words = [w for w in (argv if argv is not None else sys.argv[1:]) if w != "--apply"]
-        command = " ".join(["python -m bench.float16", *words])
+        command = shlex.join(["python", "-m", "bench.float16", *recorded_arguments(args, plugin)])
         row, unit = rows[1], UNITS[reference[0].kind]
         effect = (f"the same seeded samples ({meta['count']} × {len(seeds)} seeds) differ from the float32 file's by "
                   f"at most {row[f'max |Δ| ({unit})']} {unit}, {row[f'mean |Δ| ({unit})']} on average; "

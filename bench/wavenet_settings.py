@@ -28,9 +28,10 @@ from bench.wavenet_quality import generated, scored
 from genhub.plugin import TrainRequest
 from genhub.plugins.wavenet import PLUGIN
 from genhub.plugins.wavenet.audio import normalize
-from genhub.plugins.wavenet.plan import fit_frames, plan_of
+from genhub.plugins.wavenet.plan import HOP, fit_frames, plan_of
 from genhub.plugins.wavenet.planner import PlannedWaveNet
 from genhub.plugins.wavenet.train import fsdd_split
+from genhub.plugins.wavenet.variants import SAMPLE_RATE
 from genhub.training.evaluation.speech import load_speech_judge, read_digits
 from genhub.weights import from_pretrained
 
@@ -57,8 +58,9 @@ def main(argv: list[str] | None = None) -> list[dict]:
         raise SystemExit(f"{args.variant} has no planner; choose a planned variant (fsdd-mel)")
     judge, _ = load_speech_judge()
     _, validation, _ = fsdd_split(TrainRequest(variant=args.variant, out_dir=Path("."), data_dir=args.data_dir))
-    frames = 1 + int(args.seconds * 8000) // 100
-    real = spread([w[: int(args.seconds * 8000)] for w in validation.waves], validation.digits, frames)
+    steps = int(args.seconds * SAMPLE_RATE)
+    frames = 1 + steps // HOP
+    real = spread([w[:steps] for w in validation.waves], validation.digits, frames)
     n = 10 * args.per_digit
     digits = torch.arange(n) % 10
     speakers = (torch.arange(n) // 10) % model.speakers

@@ -388,11 +388,20 @@ class Plugin:
         if isinstance(self.variants[0], WeightsSpec) and not self.variants[0].in_tab:
             raise PluginError(f"{where}: the first variant is the default and must be offered in the tab (in_tab=True)")
         seen: set[str] = set()
+        addresses: dict[tuple[str, str, str], str] = {}
         for spec in self.variants:
             _check_spec(where, spec)
             if spec.variant in seen:
                 raise PluginError(f"{where}: variant {spec.variant!r} is declared twice")
             seen.add(spec.variant)
+            # The Hub fallback downloads config.json and the file from this address: two variants
+            # there would get one file, and one of them would always fail its sha256 check.
+            address = (spec.repo_id, spec.revision, spec.filename)
+            if address in addresses:
+                raise PluginError(f"{where}: variants {addresses[address]!r} and {spec.variant!r} share the Hub "
+                                  f"address {spec.repo_id}@{spec.revision}/{spec.filename}; give each its own "
+                                  f"repo_id")
+            addresses[address] = spec.variant
         for attr in ("build_model", "train", "sample", "build_tab"):
             if not callable(getattr(self, attr)):
                 raise PluginError(f"{where}: {attr} must be callable, got {getattr(self, attr)!r}")

@@ -31,6 +31,7 @@ def test_a_valid_plugin_is_accepted():
     ({"title": " "}, "title must be a non-empty string"),
     ({"variants": ()}, "variants is empty"),
     ({"variants": (SPEC, SPEC)}, "declared twice"),
+    ({"variants": (SPEC, dataclasses.replace(SPEC, variant="other"))}, "share the Hub address"),
     ({"variants": (dataclasses.replace(SPEC, sha256="xyz"),)}, "sha256 must be 64"),
     ({"variants": (dataclasses.replace(SPEC, revision="main"),)}, "revision must be pinned"),
     ({"variants": (dataclasses.replace(SPEC, repo_id="no-owner"),)}, "not of the form 'owner/name'"),

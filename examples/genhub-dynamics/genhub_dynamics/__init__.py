@@ -21,10 +21,10 @@ PLUGIN = Plugin(
         "decodes every step. Trained on one turn (16 frames) of rotating MNIST; roll past it to see what holds."
     ),
     variants=(
-        WeightsSpec(variant="ode", repo_id="genhub/dynamics-rotating-mnist", revision="v2",
+        WeightsSpec(variant="ode", repo_id="genhub/dynamics-rotating-mnist-ode", revision="v1",
                     sha256="8c3a62fb6f840eeb9aa1e4035933a4c360626f0235945868c7d21fd8c143d25d",
                     summary=RECIPES["ode"].summary),
-        WeightsSpec(variant="lstm", repo_id="genhub/dynamics-rotating-mnist", revision="v2",
+        WeightsSpec(variant="lstm", repo_id="genhub/dynamics-rotating-mnist-lstm", revision="v1",
                     sha256="718962f0fc7057059268820f53df8c9d00121aad9f777329ec428269ea818d73",
                     summary=RECIPES["lstm"].summary),
     ),
